@@ -1,0 +1,56 @@
+"""Losses with their gradients: each returns (loss, dloss/dprediction).
+
+mse                    mean over every entry of (pred - target)^2
+softmax_cross_entropy  mean over positions of -log softmax(logits)[target]
+"""
+import numpy as np
+
+
+def mse(pred, target):
+    """Mean squared error.
+
+    Parameters
+    ----------
+    pred, target : ndarray of the same shape
+
+    Returns
+    -------
+    loss : float
+    dpred : ndarray of the shape of pred
+    """
+    pred = np.asarray(pred)
+    target = np.asarray(target, dtype=pred.dtype)
+    if pred.shape != target.shape:
+        raise ValueError(f"target has shape {target.shape}; the predictions have shape {pred.shape}")
+    diff = pred - target
+    return float(np.mean(diff * diff)), (2.0 / diff.size) * diff
+
+
+def softmax_cross_entropy(logits, target):
+    """Softmax cross-entropy with integer class targets.
+
+    Parameters
+    ----------
+    logits : ndarray of shape (..., V)
+    target : ndarray of ints of shape (...), values in [0, V)
+
+    Returns
+    -------
+    loss : float, mean over the positions
+    dlogits : ndarray of shape (..., V)
+    """
+    logits = np.asarray(logits)
+    target = np.asarray(target)
+    V = logits.shape[-1]
+    if target.shape != logits.shape[:-1]:
+        raise ValueError(f"target has shape {target.shape}; expected {logits.shape[:-1]} "
+                         f"(one class index per row of logits of shape {logits.shape})")
+    if not np.issubdtype(target.dtype, np.integer) or (target.size and (target.min() < 0 or target.max() >= V)):
+        raise ValueError(f"target must hold integer class indices in [0, {V})")
+    shifted = logits - logits.max(axis=-1, keepdims=True)  # exp never overflows
+    logp = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    picked = np.take_along_axis(logp, target[..., None], axis=-1)
+    n = target.size
+    dlogits = np.exp(logp)
+    np.put_along_axis(dlogits, target[..., None], np.take_along_axis(dlogits, target[..., None], -1) - 1.0, -1)
+    return float(-picked.sum() / n), dlogits / n

@@ -1,0 +1,232 @@
+"""The LSTM cell: init_params, step, forward, backward.
+
+With [h_{t-1}, x_t] the concatenation of the previous hidden state and the input
+(hidden state first, as in the tutorial):
+
+    f_t  = sigmoid(W_f [h_{t-1}, x_t] + b_f)      forget gate   (遗忘门)
+    i_t  = sigmoid(W_i [h_{t-1}, x_t] + b_i)      input gate    (输入门)
+    C~_t = tanh(W_c [h_{t-1}, x_t] + b_c)         candidate, called g in code (not a gate: range (-1, 1))
+    C_t  = f_t * C_{t-1} + i_t * C~_t             new cell state (细胞状态)
+    o_t  = sigmoid(W_o [h_{t-1}, x_t] + b_o)      output gate   (输出门)
+    h_t  = o_t * tanh(C_t)                        hidden state / output
+
+Hochreiter & Schmidhuber (1997) without the forget gate; the forget gate is from
+Gers, Schmidhuber & Cummins (2000). Each W_* has shape (H, H + D): its first H
+columns act on h_{t-1}, the last D on x_t. Biases have shape (H,).
+
+For speed the four weights are stacked once per call into one (4H, H + D)
+matrix, the input's contribution for all steps is one matmul, and the loop over
+time does only what must be sequential. The stacked order inside is f, i, o, g
+(the three sigmoids side by side); the public names never depend on it.
+"""
+from typing import NamedTuple
+
+import numpy as np
+
+from . import initializers, shapes
+from .activations import sigmoid
+
+PARAM_KEYS = ("W_f", "b_f", "W_i", "b_i", "W_c", "b_c", "W_o", "b_o")
+_STACK = ("f", "i", "o", "c")  # order of the gates in the stacked weight
+
+
+class LSTMRecord(NamedTuple):
+    """What the cell computed. From ``step`` each field is (B, H); from ``forward`` (B, T, H)."""
+    f: np.ndarray  # forget gate, in (0, 1)
+    i: np.ndarray  # input gate, in (0, 1)
+    g: np.ndarray  # candidate C~, in (-1, 1)
+    o: np.ndarray  # output gate, in (0, 1)
+    c: np.ndarray  # cell state C
+    h: np.ndarray  # hidden state h = o * tanh(C)
+
+
+def init_params(input_size, hidden_size, rng, forget_bias=1.0, recurrent_init="orthogonal",
+                dtype=np.float64):
+    """Fresh LSTM parameters.
+
+    Parameters
+    ----------
+    input_size : int, D
+    hidden_size : int, H
+    rng : numpy.random.Generator
+    forget_bias : float
+        Initial value of b_f. 1.0 (Jozefowicz et al. 2015) starts f near 0.73;
+        larger values start the cell remembering longer.
+    recurrent_init : "orthogonal" or "uniform"
+        How the first H columns of each W are drawn (see ``initializers``).
+    dtype : float dtype
+
+    Returns
+    -------
+    params : dict of W_f, W_i, W_c, W_o of shape (H, H + D) and b_f, b_i, b_c, b_o of shape (H,)
+    """
+    p = {}
+    for gate in ("f", "i", "c", "o"):
+        p[f"W_{gate}"] = initializers.recurrent_weight(input_size, hidden_size, rng, recurrent_init, dtype)
+        p[f"b_{gate}"] = np.zeros(hidden_size, dtype=dtype)
+    p["b_f"][:] = forget_bias
+    return p
+
+
+def sizes(p):
+    """(D, H): input size and hidden size of a parameter dict."""
+    if not isinstance(p, dict) or "W_f" not in p or np.ndim(p["W_f"]) != 2:
+        raise shapes.ShapeError("LSTM parameters must be a dict with W_f of shape (H, H + D) "
+                                "(make them with lstm.init_params)")
+    H = np.shape(p["W_f"])[0]
+    return np.shape(p["W_f"])[1] - H, H
+
+
+def _stacked(p):
+    """Check ``p`` and stack it: W (4H, H + D), b (4H,), in the order f, i, o, g."""
+    D, H = sizes(p)
+    spec = {}
+    for gate in ("f", "i", "c", "o"):
+        spec[f"W_{gate}"] = (H, H + D)
+        spec[f"b_{gate}"] = (H,)
+    dtype = shapes.check_params(p, spec, "lstm")
+    W = np.concatenate([p[f"W_{g}"] for g in _STACK])  # (4H, H+D)
+    b = np.concatenate([p[f"b_{g}"] for g in _STACK])  # (4H,)
+    return W, b, D, H, dtype
+
+
+def _activate(z, c_prev, c, tc, h, H):
+    """Turn pre-activations into gates and the new states, in place.
+
+    z (B, 4H) becomes [f, i, o, g]; writes c, tc = tanh(c) and h, each (B, H).
+    """
+    sigmoid(z[:, :3 * H], out=z[:, :3 * H])  # f, i, o
+    np.tanh(z[:, 3 * H:], out=z[:, 3 * H:])  # g
+    f, i, o, g = z[:, :H], z[:, H:2 * H], z[:, 2 * H:3 * H], z[:, 3 * H:]
+    np.multiply(f, c_prev, out=c)
+    np.multiply(i, g, out=h)  # h as scratch space
+    c += h                    # C_t = f * C_{t-1} + i * C~_t
+    np.tanh(c, out=tc)
+    np.multiply(o, tc, out=h)  # h_t = o * tanh(C_t)
+
+
+def _record(gates, c, h, H):
+    """An LSTMRecord from stacked gates [f, i, o, g] along the last axis."""
+    return LSTMRecord(f=gates[..., :H], i=gates[..., H:2 * H], g=gates[..., 3 * H:],
+                      o=gates[..., 2 * H:3 * H], c=c, h=h)
+
+
+def step(p, x_t, h_prev, c_prev):
+    """One LSTM step.
+
+    Parameters
+    ----------
+    p : dict from ``init_params``
+    x_t : ndarray of shape (B, D)
+    h_prev, c_prev : ndarray of shape (B, H)
+
+    Returns
+    -------
+    LSTMRecord of f, i, g, o, c, h, each of shape (B, H)
+    """
+    W, b, D, H, dtype = _stacked(p)
+    x_t = shapes.check_input(x_t, D, dtype)
+    B = x_t.shape[0]
+    h_prev = shapes.check_state(h_prev, B, H, dtype, "h_prev")
+    c_prev = shapes.check_state(c_prev, B, H, dtype, "c_prev")
+    z = h_prev @ W[:, :H].T + x_t @ W[:, H:].T + b  # (B, 4H)
+    c, tc, h = (np.empty((B, H), dtype) for _ in range(3))
+    _activate(z, c_prev, c, tc, h, H)
+    return _record(z, c, h, H)
+
+
+def forward(p, x, h0=None, c0=None):
+    """Run the LSTM over whole sequences.
+
+    Parameters
+    ----------
+    p : dict from ``init_params``
+    x : ndarray of shape (B, T, D)
+    h0, c0 : ndarray of shape (B, H), optional (zeros when None)
+
+    Returns
+    -------
+    out : LSTMRecord of f, i, g, o, c, h, each of shape (B, T, H)
+    cache : what ``backward`` needs
+    """
+    W, b, D, H, dtype = _stacked(p)
+    x = shapes.check_sequence(x, D, dtype)
+    B, T, _ = x.shape
+    h0 = shapes.check_state(h0, B, H, dtype, "h0")
+    c0 = shapes.check_state(c0, B, H, dtype, "c0")
+
+    xs = x.transpose(1, 0, 2)             # (T, B, D) time-major: each step's slice is contiguous
+    Z = xs @ W[:, H:].T + b               # (T, B, 4H) the input's part of every step, one matmul
+    Wh_T = np.ascontiguousarray(W[:, :H].T)  # (H, 4H)
+    Hs = np.empty((T + 1, B, H), dtype)   # Hs[0] = h0, Hs[t + 1] = h_t
+    Cs = np.empty((T + 1, B, H), dtype)
+    TC = np.empty((T, B, H), dtype)       # tanh(C_t), kept for backward
+    Hs[0], Cs[0] = h0, c0
+    rec = np.empty((B, 4 * H), dtype)     # the recurrent part of one step
+    for t in range(T):
+        np.matmul(Hs[t], Wh_T, out=rec)   # (B, 4H)
+        Z[t] += rec
+        _activate(Z[t], Cs[t], Cs[t + 1], TC[t], Hs[t + 1], H)
+
+    out = _record(Z.transpose(1, 0, 2), Cs[1:].transpose(1, 0, 2), Hs[1:].transpose(1, 0, 2), H)
+    cache = (xs, W, Z, Hs, Cs, TC)
+    return out, cache
+
+
+def backward(dh, cache, dc_last=None):
+    """Backpropagation through time.
+
+    Parameters
+    ----------
+    dh : ndarray of shape (B, T, H)
+        dL/dh_t for every step, from whatever reads the hidden states.
+    cache : from ``forward``
+    dc_last : ndarray of shape (B, H), optional
+        dL/dC_T when the loss also reads the final cell state.
+
+    Returns
+    -------
+    grads : dict with dW_f ... under the parameters' keys (W_f, b_f, ...) and x (B, T, D),
+        h0 and c0 (B, H)
+    """
+    xs, W, A, Hs, Cs, TC = cache
+    T, B, D = xs.shape
+    H = Hs.shape[2]
+    dtype = W.dtype
+    dhs = shapes.check_grad(dh, (B, T, H), dtype, "dh").transpose(1, 0, 2)  # (T, B, H)
+    dc = shapes.check_grad(dc_last, (B, H), dtype, "dc_last").copy() if dc_last is not None \
+        else np.zeros((B, H), dtype)
+    Wh = W[:, :H]                          # (4H, H)
+
+    dZ = np.empty((T, B, 4 * H), dtype)    # dL/d(pre-activations)
+    dh_next = np.zeros((B, H), dtype)      # dL/dh_t through h_t's later uses
+    for t in range(T - 1, -1, -1):
+        f, i, o, g = A[t, :, :H], A[t, :, H:2 * H], A[t, :, 2 * H:3 * H], A[t, :, 3 * H:]
+        tc = TC[t]
+        dht = dhs[t] + dh_next             # (B, H)
+        dc += dht * o * (1.0 - tc * tc)    # through h_t = o * tanh(C_t)
+        dz = dZ[t]
+        dz[:, :H] = dc * Cs[t] * f * (1.0 - f)              # forget gate
+        dz[:, H:2 * H] = dc * g * i * (1.0 - i)             # input gate
+        dz[:, 2 * H:3 * H] = dht * tc * o * (1.0 - o)       # output gate
+        dz[:, 3 * H:] = dc * i * (1.0 - g * g)              # candidate
+        dc *= f                            # to C_{t-1}
+        np.matmul(dz, Wh, out=dh_next)     # to h_{t-1}
+
+    # Only dh was sequential: the weight and input gradients are one matmul each.
+    dZ2 = dZ.reshape(T * B, 4 * H)
+    dW = np.empty_like(W)                                   # (4H, H+D)
+    np.matmul(dZ2.T, Hs[:-1].reshape(T * B, H), out=dW[:, :H])
+    np.matmul(dZ2.T, xs.reshape(T * B, D), out=dW[:, H:])
+    db = dZ2.sum(axis=0)                                    # (4H,)
+    dx = dZ @ W[:, H:]                                      # (T, B, D)
+
+    grads = {}
+    for k, gate in enumerate(_STACK):
+        grads[f"W_{gate}"] = dW[k * H:(k + 1) * H]
+        grads[f"b_{gate}"] = db[k * H:(k + 1) * H]
+    grads = {key: grads[key] for key in PARAM_KEYS}
+    grads["x"] = dx.transpose(1, 0, 2)
+    grads["h0"] = dh_next
+    grads["c0"] = dc
+    return grads

@@ -1,0 +1,124 @@
+"""Toy sequence tasks. Every sampler takes an ``rng`` (numpy Generator) and returns (x, y).
+
+adding_problem  Hochreiter & Schmidhuber (1997): a sequence of pairs (value, marker);
+                values uniform in [0, 1), exactly two markers, one in each half of
+                the sequence; the target is the sum of the two marked values.
+                Predicting the mean (1.0) scores MSE = Var(U1 + U2) = 1/6.
+latch_task      the label is the sign of the first input, followed by T - 1 steps
+                of distractors in the same channel; a second channel marks step 0.
+text            a small public-domain text (four of Shakespeare's sonnets) for a
+                character-level language model: next-character prediction.
+"""
+from importlib import resources
+
+import numpy as np
+
+ADDING_BASELINE_MSE = 1.0 / 6.0  # MSE of always predicting 1, the mean of the target
+
+
+def _check(batch_size, seq_len, min_len, rng):
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator, e.g. np.random.default_rng(0); got {type(rng).__name__}")
+    if int(batch_size) != batch_size or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+    if int(seq_len) != seq_len or seq_len < min_len:
+        raise ValueError(f"seq_len must be an integer >= {min_len}; got {seq_len!r}")
+
+
+def adding_problem(batch_size, seq_len, rng):
+    """Sample the adding problem.
+
+    Returns
+    -------
+    x : ndarray of shape (B, T, 2): channel 0 the values, channel 1 the markers (0 or 1)
+    y : ndarray of shape (B, 1): the sum of the two marked values
+    """
+    _check(batch_size, seq_len, 2, rng)
+    B, T = batch_size, seq_len
+    x = np.zeros((B, T, 2))
+    x[:, :, 0] = rng.uniform(0.0, 1.0, size=(B, T))
+    half = T // 2
+    first = rng.integers(0, half, size=B)          # one marker in the first half
+    second = rng.integers(half, T, size=B)         # and one in the second
+    rows = np.arange(B)
+    x[rows, first, 1] = 1.0
+    x[rows, second, 1] = 1.0
+    y = (x[rows, first, 0] + x[rows, second, 0])[:, None]  # (B, 1)
+    return x, y
+
+
+def latch_task(batch_size, seq_len, rng, noise=1.0):
+    """Sample the latch (long-gap) task: remember the sign of step 0 until step T - 1.
+
+    Parameters
+    ----------
+    noise : float, the distractors are uniform in [-noise, noise]
+
+    Returns
+    -------
+    x : ndarray of shape (B, T, 2): channel 0 the signal (+-1 at step 0, distractors after),
+        channel 1 is 1 at step 0 and 0 after
+    y : ndarray of shape (B,) of ints: 1 where the first signal was +1, else 0
+    """
+    _check(batch_size, seq_len, 1, rng)
+    B, T = batch_size, seq_len
+    bits = rng.integers(0, 2, size=B)
+    x = np.zeros((B, T, 2))
+    x[:, 1:, 0] = rng.uniform(-noise, noise, size=(B, T - 1))
+    x[:, 0, 0] = 2.0 * bits - 1.0
+    x[:, 0, 1] = 1.0
+    return x, bits
+
+
+def load_text():
+    """The course's small text: four of Shakespeare's sonnets (1609, public domain), as one string."""
+    return resources.files(__package__).joinpath("data", "sonnets.txt").read_text(encoding="utf-8")
+
+
+class Vocabulary:
+    """The characters of a text, each given an index (sorted, so it is the same on every machine)."""
+
+    def __init__(self, text):
+        self.chars = sorted(set(text))
+        self.index = {ch: k for k, ch in enumerate(self.chars)}
+
+    @property
+    def size(self):
+        """V, the number of distinct characters."""
+        return len(self.chars)
+
+    def encode(self, text):
+        """ndarray of shape (len(text),) of indices."""
+        unknown = sorted(set(text) - set(self.index))
+        if unknown:
+            raise ValueError(f"characters not in the vocabulary: {unknown!r}")
+        return np.array([self.index[ch] for ch in text], dtype=np.int64)
+
+    def decode(self, ids):
+        """The string for a sequence of indices."""
+        return "".join(self.chars[int(k)] for k in ids)
+
+
+def one_hot(ids, size):
+    """ndarray of shape ids.shape + (size,): 1.0 at each index."""
+    ids = np.asarray(ids)
+    if ids.size and (ids.min() < 0 or ids.max() >= size):
+        raise ValueError(f"indices must lie in [0, {size}); got values from {ids.min()} to {ids.max()}")
+    return np.eye(size)[ids]
+
+
+def char_batch(ids, batch_size, seq_len, rng, vocab_size):
+    """Random windows of an encoded text for next-character prediction.
+
+    Returns
+    -------
+    x : ndarray of shape (B, T, V), one-hot characters
+    y : ndarray of shape (B, T) of ints, the character that follows each one
+    """
+    _check(batch_size, seq_len, 1, rng)
+    ids = np.asarray(ids)
+    if len(ids) < seq_len + 1:
+        raise ValueError(f"the text has {len(ids)} characters; a window needs seq_len + 1 = {seq_len + 1}")
+    starts = rng.integers(0, len(ids) - seq_len, size=batch_size)
+    windows = ids[starts[:, None] + np.arange(seq_len + 1)]  # (B, T+1)
+    return one_hot(windows[:, :-1], vocab_size), windows[:, 1:]
