@@ -10,15 +10,16 @@ import numpy as np
 
 
 def sigmoid(z, out=None):
-    """Logistic sigmoid, numerically stable for any finite z.
+    """Logistic sigmoid 1 / (1 + exp(-z)), stable for any finite z.
 
-    Evaluates exp only at -|z|, so it never overflows (no warning at
-    z = +-1000) and keeps full relative precision for very negative z.
+    This form keeps full relative precision at both ends. For z << 0, exp(-z)
+    overflows to inf and 1 / (1 + inf) = 0, the correct limit: that overflow is
+    expected, so it raises no warning (z = -1000 gives 0, z = +1000 gives 1).
 
     Parameters
     ----------
     z : array_like
-    out : ndarray of the same shape and a float dtype, optional
+    out : float ndarray of the shape of z, optional
         Where to write the result (may be ``z`` itself).
 
     Returns
@@ -28,17 +29,14 @@ def sigmoid(z, out=None):
     z = np.asarray(z)
     if not np.issubdtype(z.dtype, np.floating):
         z = z.astype(np.float64)
-    neg = z < 0  # (...)
-    e = np.abs(z)
-    np.negative(e, out=e)
-    np.exp(e, out=e)  # exp(-|z|) in (0, 1]
     if out is None:
-        out = np.empty_like(e)
-    np.add(e, 1.0, out=out)
-    np.divide(1.0, out, out=out)  # 1 / (1 + exp(-|z|)) = sigmoid(|z|)
-    # sigmoid(-|z|) = exp(-|z|) / (1 + exp(-|z|)), without the cancellation of 1 - sigmoid(|z|)
-    np.multiply(e, out, out=out, where=neg)
-    return out
+        out = np.empty_like(z)
+    with np.errstate(over="ignore", under="ignore"):
+        np.negative(z, out=out)
+        np.exp(out, out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
+    return out if out.ndim else out[()]
 
 
 def dsigmoid(s):

@@ -17,7 +17,10 @@ columns act on h_{t-1}, the last D on x_t. Biases have shape (H,).
 For speed the four weights are stacked once per call into one (4H, H + D)
 matrix, the input's contribution for all steps is one matmul, and the loop over
 time does only what must be sequential. The stacked order inside is f, i, o, g
-(the three sigmoids side by side); the public names never depend on it.
+(the three sigmoids side by side); the public names never depend on it. Inside
+forward and backward, each step's arrays are kept feature-major, (4H, B) and
+(H, B), so that every gate is one contiguous block (about 2x faster elementwise
+work at teaching sizes); what callers see is always (B, ...).
 """
 from typing import NamedTuple
 
@@ -91,13 +94,13 @@ def _stacked(p):
 
 
 def _activate(z, c_prev, c, tc, h, H):
-    """Turn pre-activations into gates and the new states, in place.
+    """Turn pre-activations into gates and the new states, in place, feature-major.
 
-    z (B, 4H) becomes [f, i, o, g]; writes c, tc = tanh(c) and h, each (B, H).
+    z (4H, B) becomes [f; i; o; g]; writes c, tc = tanh(c) and h, each (H, B).
     """
-    sigmoid(z[:, :3 * H], out=z[:, :3 * H])  # f, i, o
-    np.tanh(z[:, 3 * H:], out=z[:, 3 * H:])  # g
-    f, i, o, g = z[:, :H], z[:, H:2 * H], z[:, 2 * H:3 * H], z[:, 3 * H:]
+    sigmoid(z[:3 * H], out=z[:3 * H])  # f, i, o
+    np.tanh(z[3 * H:], out=z[3 * H:])  # g
+    f, i, o, g = z[:H], z[H:2 * H], z[2 * H:3 * H], z[3 * H:]
     np.multiply(f, c_prev, out=c)
     np.multiply(i, g, out=h)  # h as scratch space
     c += h                    # C_t = f * C_{t-1} + i * C~_t
@@ -129,10 +132,10 @@ def step(p, x_t, h_prev, c_prev):
     B = x_t.shape[0]
     h_prev = shapes.check_state(h_prev, B, H, dtype, "h_prev")
     c_prev = shapes.check_state(c_prev, B, H, dtype, "c_prev")
-    z = h_prev @ W[:, :H].T + x_t @ W[:, H:].T + b  # (B, 4H)
-    c, tc, h = (np.empty((B, H), dtype) for _ in range(3))
-    _activate(z, c_prev, c, tc, h, H)
-    return _record(z, c, h, H)
+    z = W[:, :H] @ h_prev.T + W[:, H:] @ x_t.T + b[:, None]  # (4H, B)
+    c, tc, h = (np.empty((H, B), dtype) for _ in range(3))
+    _activate(z, c_prev.T, c, tc, h, H)
+    return _record(z.T, c.T, h.T, H)
 
 
 def forward(p, x, h0=None, c0=None):
@@ -155,20 +158,21 @@ def forward(p, x, h0=None, c0=None):
     h0 = shapes.check_state(h0, B, H, dtype, "h0")
     c0 = shapes.check_state(c0, B, H, dtype, "c0")
 
-    xs = x.transpose(1, 0, 2)             # (T, B, D) time-major: each step's slice is contiguous
-    Z = xs @ W[:, H:].T + b               # (T, B, 4H) the input's part of every step, one matmul
-    Wh_T = np.ascontiguousarray(W[:, :H].T)  # (H, 4H)
-    Hs = np.empty((T + 1, B, H), dtype)   # Hs[0] = h0, Hs[t + 1] = h_t
-    Cs = np.empty((T + 1, B, H), dtype)
-    TC = np.empty((T, B, H), dtype)       # tanh(C_t), kept for backward
-    Hs[0], Cs[0] = h0, c0
-    rec = np.empty((B, 4 * H), dtype)     # the recurrent part of one step
+    xs = np.ascontiguousarray(x.transpose(1, 2, 0))  # (T, D, B) time-major, feature-major
+    Z = np.matmul(W[:, H:], xs)            # (T, 4H, B) the input's part of every step, one call
+    Z += b[:, None]
+    Wh = np.ascontiguousarray(W[:, :H])   # (4H, H)
+    Hs = np.empty((T + 1, H, B), dtype)   # Hs[0] = h0, Hs[t + 1] = h_t
+    Cs = np.empty((T + 1, H, B), dtype)
+    TC = np.empty((T, H, B), dtype)       # tanh(C_t), kept for backward
+    Hs[0], Cs[0] = h0.T, c0.T
+    rec = np.empty((4 * H, B), dtype)     # the recurrent part of one step
     for t in range(T):
-        np.matmul(Hs[t], Wh_T, out=rec)   # (B, 4H)
+        np.matmul(Wh, Hs[t], out=rec)     # (4H, B)
         Z[t] += rec
         _activate(Z[t], Cs[t], Cs[t + 1], TC[t], Hs[t + 1], H)
 
-    out = _record(Z.transpose(1, 0, 2), Cs[1:].transpose(1, 0, 2), Hs[1:].transpose(1, 0, 2), H)
+    out = _record(Z.transpose(2, 0, 1), Cs[1:].transpose(2, 0, 1), Hs[1:].transpose(2, 0, 1), H)
     cache = (xs, W, Z, Hs, Cs, TC)
     return out, cache
 
@@ -190,43 +194,62 @@ def backward(dh, cache, dc_last=None):
         h0 and c0 (B, H)
     """
     xs, W, A, Hs, Cs, TC = cache
-    T, B, D = xs.shape
-    H = Hs.shape[2]
+    T, D, B = xs.shape
+    H = Hs.shape[1]
     dtype = W.dtype
-    dhs = shapes.check_grad(dh, (B, T, H), dtype, "dh").transpose(1, 0, 2)  # (T, B, H)
-    dc = shapes.check_grad(dc_last, (B, H), dtype, "dc_last").copy() if dc_last is not None \
-        else np.zeros((B, H), dtype)
-    Wh = W[:, :H]                          # (4H, H)
+    dhs = shapes.check_grad(dh, (B, T, H), dtype, "dh")
+    dhs = np.ascontiguousarray(dhs.transpose(1, 2, 0))  # (T, H, B)
+    dc = np.zeros((H, B), dtype)           # dL/dC_t
+    if dc_last is not None:
+        dc[:] = shapes.check_grad(dc_last, (B, H), dtype, "dc_last").T
 
-    dZ = np.empty((T, B, 4 * H), dtype)    # dL/d(pre-activations)
-    dh_next = np.zeros((B, H), dtype)      # dL/dh_t through h_t's later uses
+    Wh_T = np.ascontiguousarray(W[:, :H].T)  # (H, 4H)
+    dZ = np.empty_like(A)                  # dL/d(pre-activations), (T, 4H, B)
+    dWh = np.zeros((4 * H, H), dtype)      # accumulated per step: the arrays stay small and in cache,
+    dWx = np.zeros((4 * H, D), dtype)      # which measured about 2x faster here than one big
+    scratch_h = np.empty((4 * H, H), dtype)  # product over all steps after the loop
+    scratch_x = np.empty((4 * H, D), dtype)
+    dh_next = np.zeros((H, B), dtype)      # dL/dh_t through h_t's later uses
+    dht = np.empty((H, B), dtype)
+    tmp = np.empty((H, B), dtype)
+    dsig = np.empty((3 * H, B), dtype)
     for t in range(T - 1, -1, -1):
-        f, i, o, g = A[t, :, :H], A[t, :, H:2 * H], A[t, :, 2 * H:3 * H], A[t, :, 3 * H:]
-        tc = TC[t]
-        dht = dhs[t] + dh_next             # (B, H)
-        dc += dht * o * (1.0 - tc * tc)    # through h_t = o * tanh(C_t)
+        a, tc = A[t], TC[t]
+        f, i, o, g = a[:H], a[H:2 * H], a[2 * H:3 * H], a[3 * H:]
+        np.add(dhs[t], dh_next, out=dht)                # dL/dh_t
+        np.multiply(tc, tc, out=tmp)
+        np.subtract(1.0, tmp, out=tmp)
+        tmp *= o
+        tmp *= dht
+        dc += tmp                                       # dL/dC_t: + dh_t o (1 - tanh^2 C_t)
         dz = dZ[t]
-        dz[:, :H] = dc * Cs[t] * f * (1.0 - f)              # forget gate
-        dz[:, H:2 * H] = dc * g * i * (1.0 - i)             # input gate
-        dz[:, 2 * H:3 * H] = dht * tc * o * (1.0 - o)       # output gate
-        dz[:, 3 * H:] = dc * i * (1.0 - g * g)              # candidate
-        dc *= f                            # to C_{t-1}
-        np.matmul(dz, Wh, out=dh_next)     # to h_{t-1}
+        np.multiply(dc, Cs[t], out=dz[:H])              # dL/df
+        np.multiply(dc, g, out=dz[H:2 * H])             # dL/di
+        np.multiply(dht, tc, out=dz[2 * H:3 * H])       # dL/do
+        np.multiply(dc, i, out=dz[3 * H:])              # dL/dg
+        np.subtract(1.0, a[:3 * H], out=dsig)
+        dsig *= a[:3 * H]
+        dz[:3 * H] *= dsig                              # sigma' = s (1 - s)
+        np.multiply(g, g, out=tmp)
+        np.subtract(1.0, tmp, out=tmp)
+        dz[3 * H:] *= tmp                               # tanh' = 1 - g^2
+        dc *= f                                         # to C_{t-1}
+        np.matmul(Wh_T, dz, out=dh_next)                # to h_{t-1}
+        np.matmul(dz, Hs[t].T, out=scratch_h)
+        dWh += scratch_h                                # dz_t h_{t-1}^T
+        np.matmul(dz, xs[t].T, out=scratch_x)
+        dWx += scratch_x                                # dz_t x_t^T
 
-    # Only dh was sequential: the weight and input gradients are one matmul each.
-    dZ2 = dZ.reshape(T * B, 4 * H)
-    dW = np.empty_like(W)                                   # (4H, H+D)
-    np.matmul(dZ2.T, Hs[:-1].reshape(T * B, H), out=dW[:, :H])
-    np.matmul(dZ2.T, xs.reshape(T * B, D), out=dW[:, H:])
-    db = dZ2.sum(axis=0)                                    # (4H,)
-    dx = dZ @ W[:, H:]                                      # (T, B, D)
+    dW = np.concatenate([dWh, dWx], axis=1)             # (4H, H+D)
+    db = dZ.sum(axis=2).sum(axis=0)                     # (4H,)
+    dx = np.matmul(np.ascontiguousarray(W[:, H:].T), dZ)  # (T, D, B)
 
     grads = {}
     for k, gate in enumerate(_STACK):
         grads[f"W_{gate}"] = dW[k * H:(k + 1) * H]
         grads[f"b_{gate}"] = db[k * H:(k + 1) * H]
     grads = {key: grads[key] for key in PARAM_KEYS}
-    grads["x"] = dx.transpose(1, 0, 2)
-    grads["h0"] = dh_next
-    grads["c0"] = dc
+    grads["x"] = dx.transpose(2, 0, 1)
+    grads["h0"] = np.ascontiguousarray(dh_next.T)
+    grads["c0"] = np.ascontiguousarray(dc.T)
     return grads

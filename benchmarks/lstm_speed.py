@@ -1,0 +1,151 @@
+"""Forward + backward time of lstm_helpers.lstm per batch, float32, one BLAS thread.
+
+Compared, in the same run, with
+  (a) the same math done naively: four gate matmuls per step, the input
+      projected step by step, the weight gradients accumulated per step;
+  (b) PyTorch's CPU torch.nn.LSTM, when torch is importable (never a dependency
+      of the course; `pip install torch==2.13.0` on our machines).
+Before timing, all three are checked to compute the same h and gradients.
+
+    python benchmarks/lstm_speed.py [--repeats N]
+
+Prints the median milliseconds of each and the ratios ours/naive and ours/torch
+(below 1 means ours is faster).
+"""
+import argparse
+import statistics
+import time
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from lstm_helpers import lstm
+from lstm_helpers.activations import sigmoid
+
+SIZES = [(1, 100, 8, 32), (32, 100, 8, 64), (32, 200, 64, 128), (64, 50, 128, 256)]
+GOALS = {(32, 100, 8, 64): 2.0, (64, 50, 128, 256): 1.3}  # ours / torch at most
+
+
+def naive_forward_backward(p, x, dh):
+    """The textbook loop: per step, four separate gate matmuls on [h, x]; per step, dW += dz^T [h, x]."""
+    B, T, D = x.shape
+    H = p["b_f"].shape[0]
+    h, c = np.zeros((B, H), x.dtype), np.zeros((B, H), x.dtype)
+    steps = []
+    for t in range(T):
+        hx = np.concatenate([h, x[:, t]], axis=1)            # (B, H+D)
+        f = sigmoid(hx @ p["W_f"].T + p["b_f"])
+        i = sigmoid(hx @ p["W_i"].T + p["b_i"])
+        g = np.tanh(hx @ p["W_c"].T + p["b_c"])
+        o = sigmoid(hx @ p["W_o"].T + p["b_o"])
+        c_prev, c = c, f * c + i * g
+        tc = np.tanh(c)
+        h = o * tc
+        steps.append((hx, f, i, g, o, c_prev, tc, h))
+    grads = {k: np.zeros_like(v) for k, v in p.items()}
+    dh_next, dc = np.zeros((B, H), x.dtype), np.zeros((B, H), x.dtype)
+    for t in range(T - 1, -1, -1):
+        hx, f, i, g, o, c_prev, tc, h = steps[t]
+        dht = dh[:, t] + dh_next
+        dc = dc + dht * o * (1 - tc ** 2)
+        dzs = {"f": dc * c_prev * f * (1 - f), "i": dc * g * i * (1 - i),
+               "c": dc * i * (1 - g ** 2), "o": dht * tc * o * (1 - o)}
+        dhx = np.zeros_like(hx)
+        for gate, dz in dzs.items():
+            grads[f"W_{gate}"] += dz.T @ hx
+            grads[f"b_{gate}"] += dz.sum(0)
+            dhx += dz @ p[f"W_{gate}"]
+        dh_next, dc = dhx[:, :H], dc * f
+    return steps[-1][-1], grads
+
+
+def ours_forward_backward(p, x, dh):
+    out, cache = lstm.forward(p, x)
+    return out.h[:, -1], lstm.backward(dh, cache)
+
+
+def torch_setup(p, D, H):
+    import torch
+    torch.set_num_threads(1)
+    net = torch.nn.LSTM(D, H, batch_first=True)
+    order = ("i", "f", "c", "o")  # PyTorch stacks the gates i, f, g, o; it has two biases
+    with torch.no_grad():
+        W = np.concatenate([p[f"W_{g}"] for g in order])      # (4H, H+D)
+        net.weight_hh_l0.copy_(torch.from_numpy(W[:, :H]))
+        net.weight_ih_l0.copy_(torch.from_numpy(W[:, H:]))
+        net.bias_ih_l0.copy_(torch.from_numpy(np.concatenate([p[f"b_{g}"] for g in order])))
+        net.bias_hh_l0.zero_()
+
+    def run(x, dh):
+        xt = torch.from_numpy(x)
+        out, _ = net(xt)
+        net.zero_grad()
+        out.backward(torch.from_numpy(dh))
+        W_hh = net.weight_hh_l0.grad.numpy()
+        return out[:, -1].detach().numpy(), {"W_f": W_hh[H:2 * H]}
+    return run
+
+
+def median_ms(fns, repeats):
+    """Median milliseconds of each function, timed in interleaved rounds.
+
+    Interleaving spreads the machine's slow moments (a shared VM) over all the
+    contenders alike, so the ratios are steadier than the times.
+    """
+    for fn in fns:
+        fn()  # warm-up
+    times = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, ts in zip(fns, times):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+    return [1e3 * statistics.median(ts) for ts in times]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=15)
+    args = ap.parse_args()
+    try:
+        import torch
+        torch_version = torch.__version__
+    except ImportError:
+        torch_version = None
+    rng = np.random.default_rng(0)
+    print(f"float32, 1 BLAS thread, median of {args.repeats} runs of forward+backward; "
+          f"torch: {torch_version or 'not installed'}")
+    print(f"{'(B, T, D, H)':>20} {'ours ms':>9} {'naive ms':>9} {'torch ms':>9} "
+          f"{'ours/naive':>11} {'ours/torch':>11} {'goal':>6}")
+    with threadpool_limits(limits=1):
+        for B, T, D, H in SIZES:
+            p = lstm.init_params(D, H, rng, dtype=np.float32)
+            x = rng.standard_normal((B, T, D)).astype(np.float32)
+            dh = rng.standard_normal((B, T, H)).astype(np.float32)
+            h_ours, g_ours = ours_forward_backward(p, x, dh)
+            h_naive, g_naive = naive_forward_backward(p, x, dh)
+            # float32 sums in another order: agreement to about 1e-5 relative (DESIGN.md)
+            np.testing.assert_allclose(h_ours, h_naive, rtol=1e-5, atol=1e-4)
+            for k in g_ours:
+                if k in g_naive:
+                    np.testing.assert_allclose(g_ours[k], g_naive[k], rtol=1e-4, atol=1e-3)
+            fns = [lambda: ours_forward_backward(p, x, dh), lambda: naive_forward_backward(p, x, dh)]
+            if torch_version:
+                run = torch_setup(p, D, H)
+                h_t, g_t = run(x, dh)
+                np.testing.assert_allclose(h_ours, h_t, rtol=1e-5, atol=1e-4)
+                np.testing.assert_allclose(g_ours["W_f"][:, :H], g_t["W_f"], rtol=1e-4, atol=1e-3)
+                fns.append(lambda: run(x, dh))
+            ms = median_ms(fns, args.repeats)
+            ours, naive = ms[0], ms[1]
+            row = f"{str((B, T, D, H)):>20} {ours:9.2f} {naive:9.2f} "
+            if torch_version:
+                goal = GOALS.get((B, T, D, H))
+                row += f"{ms[2]:9.2f} {ours / naive:11.2f} {ours / ms[2]:11.2f} {goal or '':>6}"
+            else:
+                row += f"{'-':>9} {ours / naive:11.2f} {'-':>11}"
+            print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()
