@@ -27,7 +27,7 @@ def sigmoid(z, out=None):
     s : ndarray, values in [0, 1], the dtype of ``z`` (float64 for integers).
     """
     z = np.asarray(z)
-    if not np.issubdtype(z.dtype, np.floating):
+    if z.dtype.kind != "f":  # ints, bools
         z = z.astype(np.float64)
     if out is None:
         out = np.empty_like(z)

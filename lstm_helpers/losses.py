@@ -48,9 +48,10 @@ def softmax_cross_entropy(logits, target):
     if not np.issubdtype(target.dtype, np.integer) or (target.size and (target.min() < 0 or target.max() >= V)):
         raise ValueError(f"target must hold integer class indices in [0, {V})")
     shifted = logits - logits.max(axis=-1, keepdims=True)  # exp never overflows
-    logp = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    with np.errstate(under="ignore"):  # exp of very negative logits is 0, as it should be
+        logp = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        dlogits = np.exp(logp)                             # softmax
     picked = np.take_along_axis(logp, target[..., None], axis=-1)
     n = target.size
-    dlogits = np.exp(logp)
     np.put_along_axis(dlogits, target[..., None], np.take_along_axis(dlogits, target[..., None], -1) - 1.0, -1)
     return float(-picked.sum() / n), dlogits / n

@@ -69,6 +69,9 @@ class SequenceModel:
             loss, dpred = LOSSES[self.loss](pred, y)
         except ValueError as exc:
             raise shapes.ShapeError(f"targets do not fit the model's output: {exc}") from None
+        if not np.isfinite(loss):
+            raise FloatingPointError(f"the loss is {loss}: training diverged (or a target is not finite); "
+                                     "lower the learning rate or clip the gradients")
         dh_read = dpred @ W_y                          # (B, H) or (B, T, H)
         dhs = np.zeros_like(hs)
         if self.many_to_one:

@@ -8,8 +8,6 @@ recorded. The History it returns can plot the loss curve (``History.plot``).
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from . import optim
 
 
@@ -68,9 +66,6 @@ def train(model, batches, steps, optimizer=None, clip=1.0, val=None, eval_every=
         for step in range(1, steps + 1):
             x, y = batches()
             loss, grads = model.loss_and_grads(x, y)
-            if not np.isfinite(loss):
-                raise FloatingPointError(f"the loss became {loss} at step {step}: training diverged; "
-                                         "lower the learning rate or clip the gradients")
             hist.grad_norm.append(optim.clip_grad_norm(grads, clip) if clip else optim.global_norm(grads))
             optimizer.step(grads)
             hist.steps.append(step)

@@ -1,0 +1,64 @@
+"""The project's set-up files agree with each other and with the README."""
+import re
+import sys
+from pathlib import Path
+
+import yaml
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pyproject_dependencies():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return {Requirement(r).name.lower(): Requirement(r) for r in project["dependencies"]}
+
+
+def conda_environment():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    pins, pip_section = {}, None
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip_section = dep["pip"]
+            continue
+        name, _, version = dep.partition("=")
+        pins[name.strip().lower()] = version.strip()
+    return env, pins, pip_section
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    env, pins, pip_section = conda_environment()
+    deps = pyproject_dependencies()
+    assert env["channels"] == ["conda-forge"]
+    assert pip_section == ["-e ."], "the pip section installs the package itself"
+    conda_only = {"python", "pip"}
+    assert set(pins) - conda_only == set(deps), (
+        f"environment.yml has {sorted(set(pins) - conda_only)}, pyproject.toml has {sorted(deps)}")
+    for name, req in deps.items():
+        pin = pins[name]
+        assert re.fullmatch(r"\d+\.\d+", pin), f"{name}={pin}: pin a minor version, like {name}=1.2"
+        assert req.specifier.contains(Version(pin + ".0")), f"{name}={pin} is outside pyproject's {req}"
+    assert re.fullmatch(r"3\.\d+", pins["python"])
+
+
+def test_pyproject_python_floor_admits_environment_python():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    _, pins, _ = conda_environment()
+    from packaging.specifiers import SpecifierSet
+    assert SpecifierSet(project["requires-python"]).contains(pins["python"] + ".0")
+
+
+def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make lab" in readme and "make test" in readme
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^lab:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+    assert "127.0.0.1" in makefile and "token=''" not in makefile and 'token=""' not in makefile

@@ -1,0 +1,50 @@
+import numpy as np
+import pytest
+
+from lstm_helpers import tasks
+
+
+def test_adding_problem_structure_and_baseline():
+    rng = np.random.default_rng(0)
+    x, y = tasks.adding_problem(4000, 50, rng)
+    assert x.shape == (4000, 50, 2) and y.shape == (4000, 1)
+    markers = x[:, :, 1]
+    np.testing.assert_array_equal(markers.sum(axis=1), 2)              # exactly two markers
+    np.testing.assert_array_equal(markers[:, :25].sum(axis=1), 1)      # one in each half
+    assert x[:, :, 0].min() >= 0 and x[:, :, 0].max() < 1
+    np.testing.assert_allclose(y[:, 0], (x[:, :, 0] * markers).sum(axis=1))
+    baseline = np.mean((y - 1.0) ** 2)                                  # predict the mean
+    assert baseline == pytest.approx(tasks.ADDING_BASELINE_MSE, abs=0.01)
+
+
+def test_samplers_depend_only_on_the_rng():
+    a = tasks.adding_problem(3, 10, np.random.default_rng(5))
+    b = tasks.adding_problem(3, 10, np.random.default_rng(5))
+    np.testing.assert_array_equal(a[0], b[0])
+    with pytest.raises(TypeError, match="Generator"):
+        tasks.adding_problem(3, 10, 5)
+    with pytest.raises(ValueError, match="seq_len"):
+        tasks.adding_problem(3, 1, np.random.default_rng(0))
+
+
+def test_latch_task_label_is_decided_by_the_first_step():
+    x, y = tasks.latch_task(500, 30, np.random.default_rng(1), noise=0.5)
+    assert x.shape == (500, 30, 2) and y.shape == (500,)
+    np.testing.assert_array_equal(y, (x[:, 0, 0] > 0).astype(int))
+    np.testing.assert_array_equal(x[:, 0, 1], 1)
+    assert np.all(x[:, 1:, 1] == 0) and np.abs(x[:, 1:, 0]).max() <= 0.5
+    assert 0.4 < y.mean() < 0.6
+
+
+def test_text_vocabulary_and_batches():
+    text = tasks.load_text()
+    assert "Shall I compare thee to a summer's day?" in text and len(text) > 2000
+    vocab = tasks.Vocabulary(text)
+    ids = vocab.encode(text)
+    assert vocab.decode(ids) == text
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        vocab.encode("€")
+    x, y = tasks.char_batch(ids, 4, 25, np.random.default_rng(0), vocab.size)
+    assert x.shape == (4, 25, vocab.size) and y.shape == (4, 25)
+    np.testing.assert_array_equal(x.sum(axis=-1), 1)
+    np.testing.assert_array_equal(x[:, 1:].argmax(-1), y[:, :-1])  # y is x shifted by one
