@@ -31,6 +31,8 @@ from .activations import sigmoid
 
 PARAM_KEYS = ("W_f", "b_f", "W_i", "b_i", "W_c", "b_c", "W_o", "b_o")
 _STACK = ("f", "i", "o", "c")  # order of the gates in the stacked weight
+_ROWS = {"f": 0, "i": 1, "o": 2, "g": 3}  # block of each activation in the stacked (4H, B) arrays
+FORCE_RANGES = {"f": (0.0, 1.0), "i": (0.0, 1.0), "o": (0.0, 1.0), "g": (-1.0, 1.0)}
 
 
 class LSTMRecord(NamedTuple):
@@ -93,13 +95,18 @@ def _stacked(p):
     return W, b, D, H, dtype
 
 
-def _activate(z, c_prev, c, tc, h, H):
+def _activate(z, c_prev, c, tc, h, H, force=None):
     """Turn pre-activations into gates and the new states, in place, feature-major.
 
     z (4H, B) becomes [f; i; o; g]; writes c, tc = tanh(c) and h, each (H, B).
+    ``force`` maps gate names to (H, B) values that replace the computed ones.
     """
     sigmoid(z[:3 * H], out=z[:3 * H])  # f, i, o
     np.tanh(z[3 * H:], out=z[3 * H:])  # g
+    if force:
+        for name, value in force.items():
+            k = _ROWS[name]
+            z[k * H:(k + 1) * H] = value
     f, i, o, g = z[:H], z[H:2 * H], z[2 * H:3 * H], z[3 * H:]
     np.multiply(f, c_prev, out=c)
     np.multiply(i, g, out=h)  # h as scratch space
@@ -114,7 +121,29 @@ def _record(gates, c, h, H):
                       o=gates[..., 2 * H:3 * H], c=c, h=h)
 
 
-def step(p, x_t, h_prev, c_prev):
+def _check_force(force, B, H, dtype):
+    """Forced gate values as (H, B) arrays, keyed by gate name."""
+    if not force:
+        return None
+    if not isinstance(force, dict):
+        raise TypeError(f"force must be a dict like {{'f': 1.0, 'i': 0.0}}; got {type(force).__name__}")
+    checked = {}
+    for name, value in force.items():
+        if name not in FORCE_RANGES:
+            raise ValueError(f"force can fix the gates {sorted(FORCE_RANGES)}; got {name!r}")
+        lo, hi = FORCE_RANGES[name]
+        v = np.asarray(value, dtype=dtype)
+        if not np.all((v >= lo) & (v <= hi)):
+            raise ValueError(f"a forced {name} must lie in [{lo:g}, {hi:g}]; got {value!r}")
+        try:
+            checked[name] = np.broadcast_to(v, (B, H)).T
+        except ValueError:
+            raise shapes.ShapeError(f"force[{name!r}] must be a number or broadcast to (B, H) = ({B}, {H}); "
+                                    f"got shape {v.shape}") from None
+    return checked
+
+
+def step(p, x_t, h_prev, c_prev, force=None):
     """One LSTM step.
 
     Parameters
@@ -122,6 +151,10 @@ def step(p, x_t, h_prev, c_prev):
     p : dict from ``init_params``
     x_t : ndarray of shape (B, D)
     h_prev, c_prev : ndarray of shape (B, H)
+    force : dict, optional
+        Gates fixed by hand instead of computed, e.g. {"f": 1.0, "i": 0.0} for a
+        cell that never forgets and never writes; keys f, i, o (in [0, 1]) and
+        g (in [-1, 1]), values numbers or arrays broadcastable to (B, H).
 
     Returns
     -------
@@ -134,11 +167,11 @@ def step(p, x_t, h_prev, c_prev):
     c_prev = shapes.check_state(c_prev, B, H, dtype, "c_prev")
     z = W[:, :H] @ h_prev.T + W[:, H:] @ x_t.T + b[:, None]  # (4H, B)
     c, tc, h = (np.empty((H, B), dtype) for _ in range(3))
-    _activate(z, c_prev.T, c, tc, h, H)
+    _activate(z, c_prev.T, c, tc, h, H, _check_force(force, B, H, dtype))
     return _record(z.T, c.T, h.T, H)
 
 
-def forward(p, x, h0=None, c0=None):
+def forward(p, x, h0=None, c0=None, force=None):
     """Run the LSTM over whole sequences.
 
     Parameters
@@ -146,6 +179,8 @@ def forward(p, x, h0=None, c0=None):
     p : dict from ``init_params``
     x : ndarray of shape (B, T, D)
     h0, c0 : ndarray of shape (B, H), optional (zeros when None)
+    force : dict, optional
+        Gates fixed by hand at every step (see ``step``); backward treats them as constants.
 
     Returns
     -------
@@ -157,6 +192,7 @@ def forward(p, x, h0=None, c0=None):
     B, T, _ = x.shape
     h0 = shapes.check_state(h0, B, H, dtype, "h0")
     c0 = shapes.check_state(c0, B, H, dtype, "c0")
+    force = _check_force(force, B, H, dtype)
 
     xs = np.ascontiguousarray(x.transpose(1, 2, 0))  # (T, D, B) time-major, feature-major
     Z = np.matmul(W[:, H:], xs)            # (T, 4H, B) the input's part of every step, one call
@@ -170,14 +206,14 @@ def forward(p, x, h0=None, c0=None):
     for t in range(T):
         np.matmul(Wh, Hs[t], out=rec)     # (4H, B)
         Z[t] += rec
-        _activate(Z[t], Cs[t], Cs[t + 1], TC[t], Hs[t + 1], H)
+        _activate(Z[t], Cs[t], Cs[t + 1], TC[t], Hs[t + 1], H, force)
 
     out = _record(Z.transpose(2, 0, 1), Cs[1:].transpose(2, 0, 1), Hs[1:].transpose(2, 0, 1), H)
-    cache = (xs, W, Z, Hs, Cs, TC)
+    cache = (xs, W, Z, Hs, Cs, TC, tuple(force or ()))
     return out, cache
 
 
-def backward(dh, cache, dc_last=None):
+def backward(dh, cache, dc_last=None, states=False):
     """Backpropagation through time.
 
     Parameters
@@ -187,13 +223,17 @@ def backward(dh, cache, dc_last=None):
     cache : from ``forward``
     dc_last : ndarray of shape (B, H), optional
         dL/dC_T when the loss also reads the final cell state.
+    states : bool
+        Also return dL/dh_t and dL/dC_t for every step (keys h and c, shape (B, T, H)):
+        how strongly the loss depends on each step's state (gradient flow). dL/dC_t
+        counts every use of C_t, h_t = o_t tanh(C_t) included.
 
     Returns
     -------
     grads : dict with dW_f ... under the parameters' keys (W_f, b_f, ...) and x (B, T, D),
-        h0 and c0 (B, H)
+        h0 and c0 (B, H); with ``states``, also h and c (B, T, H)
     """
-    xs, W, A, Hs, Cs, TC = cache
+    xs, W, A, Hs, Cs, TC, forced = cache
     T, D, B = xs.shape
     H = Hs.shape[1]
     dtype = W.dtype
@@ -213,6 +253,8 @@ def backward(dh, cache, dc_last=None):
     dht = np.empty((H, B), dtype)
     tmp = np.empty((H, B), dtype)
     dsig = np.empty((3 * H, B), dtype)
+    if states:
+        dH_all, dC_all = np.empty((T, H, B), dtype), np.empty((T, H, B), dtype)
     for t in range(T - 1, -1, -1):
         a, tc = A[t], TC[t]
         f, i, o, g = a[:H], a[H:2 * H], a[2 * H:3 * H], a[3 * H:]
@@ -222,6 +264,8 @@ def backward(dh, cache, dc_last=None):
         tmp *= o
         tmp *= dht
         dc += tmp                                       # dL/dC_t: + dh_t o (1 - tanh^2 C_t)
+        if states:
+            dH_all[t], dC_all[t] = dht, dc
         dz = dZ[t]
         np.multiply(dc, Cs[t], out=dz[:H])              # dL/df
         np.multiply(dc, g, out=dz[H:2 * H])             # dL/di
@@ -233,6 +277,8 @@ def backward(dh, cache, dc_last=None):
         np.multiply(g, g, out=tmp)
         np.subtract(1.0, tmp, out=tmp)
         dz[3 * H:] *= tmp                               # tanh' = 1 - g^2
+        for name in forced:                             # a gate fixed by hand is a constant
+            dz[_ROWS[name] * H:(_ROWS[name] + 1) * H] = 0.0
         dc *= f                                         # to C_{t-1}
         np.matmul(Wh_T, dz, out=dh_next)                # to h_{t-1}
         np.matmul(dz, Hs[t].T, out=scratch_h)
@@ -252,4 +298,7 @@ def backward(dh, cache, dc_last=None):
     grads["x"] = dx.transpose(2, 0, 1)
     grads["h0"] = np.ascontiguousarray(dh_next.T)
     grads["c0"] = np.ascontiguousarray(dc.T)
+    if states:
+        grads["h"] = dH_all.transpose(2, 0, 1)
+        grads["c"] = dC_all.transpose(2, 0, 1)
     return grads

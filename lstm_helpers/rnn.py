@@ -100,17 +100,20 @@ def forward(q, x, h0=None):
     return Hs[1:].transpose(1, 0, 2), (xs, W, Hs)
 
 
-def backward(dh, cache):
+def backward(dh, cache, states=False):
     """Backpropagation through time.
 
     Parameters
     ----------
     dh : ndarray of shape (B, T, H), dL/dh_t for every step
     cache : from ``forward``
+    states : bool
+        Also return dL/dh_t for every step (key h, shape (B, T, H)): how strongly
+        the loss depends on each step's state (gradient flow).
 
     Returns
     -------
-    grads : dict of W (H, H + D), b (H,), x (B, T, D), h0 (B, H)
+    grads : dict of W (H, H + D), b (H,), x (B, T, D), h0 (B, H); with ``states``, also h
     """
     xs, W, Hs = cache
     T, B, D = xs.shape
@@ -119,13 +122,20 @@ def backward(dh, cache):
     Wh = W[:, :H]                        # (H, H)
     dZ = np.empty((T, B, H), W.dtype)    # dL/d(pre-activation)
     dh_next = np.zeros((B, H), W.dtype)
+    dH_all = np.empty((T, B, H), W.dtype) if states else None
     for t in range(T - 1, -1, -1):
         h = Hs[t + 1]
-        np.multiply(dhs[t] + dh_next, 1.0 - h * h, out=dZ[t])  # through tanh
+        dht = dhs[t] + dh_next                                # dL/dh_t
+        if states:
+            dH_all[t] = dht
+        np.multiply(dht, 1.0 - h * h, out=dZ[t])              # through tanh
         np.matmul(dZ[t], Wh, out=dh_next)                     # to h_{t-1}
 
     dZ2 = dZ.reshape(T * B, H)
     dW = np.empty_like(W)                                     # (H, H+D)
     np.matmul(dZ2.T, Hs[:-1].reshape(T * B, H), out=dW[:, :H])
     np.matmul(dZ2.T, xs.reshape(T * B, D), out=dW[:, H:])
-    return {"W": dW, "b": dZ2.sum(axis=0), "x": (dZ @ W[:, H:]).transpose(1, 0, 2), "h0": dh_next}
+    grads = {"W": dW, "b": dZ2.sum(axis=0), "x": (dZ @ W[:, H:]).transpose(1, 0, 2), "h0": dh_next}
+    if states:
+        grads["h"] = dH_all.transpose(1, 0, 2)
+    return grads

@@ -193,3 +193,49 @@ def test_bad_input_gets_a_message_with_the_expected_shapes(setup):
         lstm.backward(np.zeros((B, H)), cache)
     with pytest.raises(ShapeError, match="numbers"):
         lstm.forward(p, [["a"]])
+
+
+def test_forcing_gates_by_hand(setup):
+    p, x, h0, c0, _ = setup
+    s = lstm.step(p, x[:, 0], h0, c0, force={"f": 1.0, "i": 0.0})   # never forget, never write
+    np.testing.assert_array_equal(s.f, 1.0)
+    np.testing.assert_array_equal(s.i, 0.0)
+    np.testing.assert_allclose(s.c, c0, rtol=1e-15)
+    np.testing.assert_allclose(s.h, s.o * np.tanh(c0), rtol=1e-15)
+    free = lstm.step(p, x[:, 0], h0, c0)
+    np.testing.assert_array_equal(s.o, free.o)  # the others are untouched
+    out, _ = lstm.forward(p, x, h0, c0, force={"f": 0.0})          # forget everything every step
+    np.testing.assert_allclose(out.c, out.i * out.g, rtol=1e-14)
+    with pytest.raises(ValueError, match=r"forced f must lie in \[0, 1\]"):
+        lstm.step(p, x[:, 0], h0, c0, force={"f": 1.5})
+    with pytest.raises(ValueError, match="can fix the gates"):
+        lstm.step(p, x[:, 0], h0, c0, force={"c": 0.5})
+
+
+def test_gradients_with_forced_gates(setup):
+    p, x, h0, c0, rng = setup
+    force = {"f": 0.9, "o": rng.uniform(0, 1, (B, H))}
+    w = rng.standard_normal((B, T, H))
+    loss = lambda: np.sum(w * lstm.forward(p, x, h0, c0, force=force)[0].h)
+    grads = lstm.backward(w, lstm.forward(p, x, h0, c0, force=force)[1])
+    np.testing.assert_array_equal(grads["W_f"], 0.0)  # a forced gate's weights do nothing
+    errors = gradcheck.check_gradients(loss, {**p, "x": x, "h0": h0, "c0": c0}, grads)
+    assert max(errors.values()) < 1e-6, errors
+
+
+def test_state_gradients_are_the_gradients_wrt_each_steps_state(setup):
+    """grads['h'][:, t] = dL/dh_t, grads['c'][:, t] = dL/dC_t: checked by restarting from step t's state."""
+    p, x, h0, c0, rng = setup
+    dh = np.zeros((B, T, H))
+    dh[:, -1] = rng.standard_normal((B, H))  # the loss reads the last step only
+    out, cache = lstm.forward(p, x, h0, c0)
+    grads = lstm.backward(dh, cache, states=True)
+    assert grads["h"].shape == grads["c"].shape == (B, T, H)
+    np.testing.assert_allclose(grads["h"][:, -1], dh[:, -1])
+    for t in range(T - 1):
+        _, tail = lstm.forward(p, x[:, t + 1:], out.h[:, t], out.c[:, t])
+        g = lstm.backward(dh[:, t + 1:], tail)
+        np.testing.assert_allclose(grads["h"][:, t], g["h0"], rtol=1e-12, atol=1e-14)
+        # C_t is read by h_t = o_t tanh(C_t) too, which a restart from (h_t, C_t) does not see
+        through_h = grads["h"][:, t] * out.o[:, t] * (1 - np.tanh(out.c[:, t]) ** 2)
+        np.testing.assert_allclose(grads["c"][:, t], g["c0"] + through_h, rtol=1e-12, atol=1e-14)

@@ -84,3 +84,14 @@ def test_callers_arrays_unchanged_and_clear_errors(setup):
         rnn.step(q, x[:, 0], np.zeros((B, 3)))
     with pytest.raises(ShapeError, match="rnn.init_params"):
         rnn.forward({"W_f": q["W"]}, x)
+
+
+def test_state_gradients_are_the_gradients_wrt_each_steps_state(setup):
+    q, x, h0, rng = setup
+    dh = np.zeros((B, T, H))
+    dh[:, -1] = rng.standard_normal((B, H))
+    hs, cache = rnn.forward(q, x, h0)
+    grads = rnn.backward(dh, cache, states=True)
+    for t in range(T - 1):
+        g = rnn.backward(dh[:, t + 1:], rnn.forward(q, x[:, t + 1:], hs[:, t])[1])
+        np.testing.assert_allclose(grads["h"][:, t], g["h0"], rtol=1e-12, atol=1e-14)
