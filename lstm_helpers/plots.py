@@ -1,4 +1,6 @@
 """Plots of training and of the cells' values. Each takes ``ax=None`` and returns what it drew."""
+from functools import lru_cache
+
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -41,3 +43,125 @@ def loss_curve(history, ax=None, baseline=None, label=None, logy=True, smooth=20
     ax.set_ylabel("loss")
     ax.legend(frameon=False, fontsize="small")
     return ax
+
+
+def png_bytes(fig, dpi=None):
+    """The figure rendered by Agg as PNG bytes (what images/ holds)."""
+    import io
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+@lru_cache(maxsize=8192)
+def _text_mask(s, size_px):
+    """The alpha mask (h, w) in [0, 1] of the string ``s`` at a font height of ``size_px`` pixels."""
+    from matplotlib.font_manager import FontProperties, findfont
+    from matplotlib.ft2font import FT2Font, LoadFlags
+    font = FT2Font(findfont(FontProperties(family="DejaVu Sans")))
+    font.set_size(size_px, 72)  # points at 72 dpi are pixels
+    font.set_text(s, 0.0, flags=LoadFlags.FORCE_AUTOHINT)
+    font.draw_glyphs_to_bitmap(antialiased=True)
+    mask = np.asarray(font.get_image(), dtype=np.float32) / 255.0
+    rows, cols = np.nonzero(mask > 0)
+    if rows.size == 0:
+        return mask[:0, :0]
+    return mask[rows.min():rows.max() + 1, cols.min():cols.max() + 1]  # the ink, tightly
+
+
+class PaintedFigure:
+    """Fast PNG frames of a figure in which only coloured boxes and numbers change.
+
+    Agg draws the static picture once; each frame is a copy of its pixels with
+    boxes filled and numbers stamped on by numpy, then encoded by Pillow with
+    fast compression. Drawing numbers this way costs microseconds where a
+    matplotlib Text costs about a millisecond here. Call ``invalidate()`` when
+    anything static changes (layout, colours of static artists, visibility).
+    """
+
+    def __init__(self, fig, dpi=80):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        self.fig = fig
+        self.canvas = FigureCanvasAgg(fig)
+        fig.set_dpi(dpi)
+        self._background = None
+        self._boxes = {}
+
+    def invalidate(self):
+        """Forget the static picture; it is redrawn with the next frame."""
+        self._background = None
+        self._boxes = {}
+
+    def background(self):
+        """The static picture as an (h, w, 3) uint8 array."""
+        if self._background is None:
+            self.canvas.draw()
+            self._background = np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+        return self._background
+
+    def box(self, artist, inset=0):
+        """The pixel box (x0, y0, x1, y1) of an artist in the frame (rows from the top)."""
+        key = (id(artist), inset)
+        if key not in self._boxes:
+            self.background()
+            bb = artist.get_window_extent(self.canvas.get_renderer())
+            self._boxes[key] = self._to_pixels(bb.x0, bb.y0, bb.x1, bb.y1, inset)
+        return self._boxes[key]
+
+    def data_box(self, ax, x0, y0, x1, y1, inset=0):
+        """The pixel box of a rectangle given in the data coordinates of ``ax``."""
+        self.background()
+        (a, b), (c, d) = ax.transData.transform([(x0, y0), (x1, y1)])
+        return self._to_pixels(min(a, c), min(b, d), max(a, c), max(b, d), inset)
+
+    def _to_pixels(self, x0, y0, x1, y1, inset):
+        h = self.background().shape[0]
+        return (int(round(x0)) + inset, int(round(h - y1)) + inset,
+                int(round(x1)) - inset, int(round(h - y0)) - inset)
+
+    @staticmethod
+    def fill(frame, box, rgb):
+        x0, y0, x1, y1 = box
+        frame[max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0)] = np.asarray(rgb[:3]) * 255
+
+    @staticmethod
+    def outline(frame, box, rgb, width=2):
+        x0, y0, x1, y1 = box
+        c = np.asarray(rgb[:3]) * 255
+        frame[y0:y0 + width, x0:x1] = c
+        frame[y1 - width:y1, x0:x1] = c
+        frame[y0:y1, x0:x0 + width] = c
+        frame[y0:y1, x1 - width:x1] = c
+
+    @staticmethod
+    def text(frame, box, s, rgb, size_px):
+        """Stamp the string ``s`` centred in ``box`` in colour ``rgb``."""
+        mask = _text_mask(s, size_px)
+        h, w = mask.shape
+        x0, y0, x1, y1 = box
+        top, left = (y0 + y1 - h) // 2, (x0 + x1 - w) // 2
+        if top < 0 or left < 0 or top + h > frame.shape[0] or left + w > frame.shape[1]:
+            return
+        region = frame[top:top + h, left:left + w].astype(np.float32)
+        a = mask[:, :, None]
+        region += a * (np.asarray(rgb[:3], dtype=np.float32) * 255 - region)
+        frame[top:top + h, left:left + w] = region
+
+    def png(self, paint=None):
+        """PNG bytes of the static picture with ``paint(frame, self)`` applied."""
+        frame = self.background().copy()
+        if paint is not None:
+            paint(frame, self)
+        return encode_png(frame)
+
+
+def encode_png(rgb):
+    """PNG bytes of an (h, w, 3) uint8 array (fast compression: frames are made for the screen)."""
+    import io
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()

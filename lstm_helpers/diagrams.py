@@ -1,0 +1,556 @@
+"""Our own drawings of RNNs and LSTMs, in one visual language (matplotlib).
+
+The look, learned once: the cell state runs straight along the top, left to
+right; h_{t-1} enters at the bottom left and h_t leaves at the bottom right (and
+up); x_t enters from below. The four layers (sigma, sigma, tanh, sigma for f, i,
+C~, o) are boxes along the bottom in that order; pointwise operations are small
+circles on the lines; concatenation is two lines merging, a copy is a line
+splitting. Live versions label every box and line with its current value:
+gate values on a sequential map (viridis, fixed limits 0..1), signed values on
+a diverging map centred on 0, always with the number printed.
+
+Every function takes ``ax=None`` (a new figure when None) and returns what it
+drew; ``ALT_TEXT`` describes each figure for readers who cannot see it.
+"""
+import numpy as np
+from matplotlib import colormaps, patches
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+
+INK = "#2b2b2b"
+FADED = "#c8c8c8"
+LAYER = "#9ecae1"     # neural-network layers (boxes)
+POINTWISE = "#fdd0a2"  # pointwise operations (circles)
+CELL_BG = "#f4f4f4"
+HIGHLIGHT_BG = "#fff7d6"
+FORCED = "#d62728"
+
+GATE_CMAP = colormaps["viridis"]   # values in [0, 1]
+SIGNED_CMAP = colormaps["RdBu_r"]  # values around 0
+GATE_NORM = Normalize(0.0, 1.0)
+UNIT_NORM = Normalize(-1.0, 1.0)   # tanh-bounded values: C~, h, tanh(C)
+WIDE_NORM = Normalize(-2.0, 2.0)   # unbounded values: x, C (the number is always printed)
+
+# Which quantity uses which colour scale.
+SCALES = {"f": (GATE_CMAP, GATE_NORM), "i": (GATE_CMAP, GATE_NORM), "o": (GATE_CMAP, GATE_NORM),
+          "g": (SIGNED_CMAP, UNIT_NORM), "h": (SIGNED_CMAP, UNIT_NORM), "h_prev": (SIGNED_CMAP, UNIT_NORM),
+          "tc": (SIGNED_CMAP, UNIT_NORM), "ig": (SIGNED_CMAP, UNIT_NORM),
+          "x": (SIGNED_CMAP, WIDE_NORM), "c_prev": (SIGNED_CMAP, WIDE_NORM), "c": (SIGNED_CMAP, WIDE_NORM),
+          "fc": (SIGNED_CMAP, WIDE_NORM)}
+
+PARTS = ("forget", "input", "update", "output", "cell_state")
+
+ALT_TEXT = {
+    "rnn_loop": "A recurrent network drawn as one box A: the input x_t enters from below, the output h_t "
+                "leaves at the top, and an arrow loops from A back into A, carrying the state to the next step.",
+    "rnn_unrolled": "The same recurrent network unrolled over three time steps t-1, t and t+1: three copies of "
+                    "box A side by side, each reading its input x from below and emitting h at the top, with "
+                    "an arrow carrying the state from each copy to the next. The copies share one set of weights.",
+    "gap_short": "An unrolled RNN reading 'the clouds are in the': the relevant word 'clouds' is only a few "
+                 "steps before the place where 'sky' is predicted, so the information has a short way to travel.",
+    "gap_long": "An unrolled RNN reading 'I grew up in France ... I speak fluent': the relevant word 'France' "
+                "is many steps before the place where 'French' is predicted; a long gap of other words lies "
+                "between them.",
+    "module_rnn": "A chain of three repeating modules of a plain RNN: in each, the previous state h_{t-1} and "
+                  "the input x_t are joined and pass through a single tanh layer, giving h_t.",
+    "module_lstm": "A chain of three repeating modules of an LSTM: each holds four interacting layers (three "
+                   "sigmoid gates and one tanh layer), with the cell state running along the top.",
+    "notation": "The notation of the diagrams: a blue box is a neural-network layer; an orange circle is a "
+                "pointwise operation; an arrow carries a vector; two arrows merging is concatenation; one "
+                "arrow splitting is a copy.",
+    "cell_state": "The LSTM cell with only the cell state line highlighted: it runs straight across the top "
+                  "of the cell, touched only by a pointwise multiplication (the forget gate) and an addition "
+                  "(the new information).",
+    "gate": "A gate: a sigmoid layer outputs numbers between 0 and 1, and a pointwise multiplication lets "
+            "that fraction of each component of the vector through.",
+    "lstm_cell": "The whole LSTM cell: the cell state runs along the top; below it, from left to right, the "
+                 "forget gate (sigmoid), the input gate (sigmoid), the candidate (tanh) and the output gate "
+                 "(sigmoid) each read h_{t-1} joined with x_t.",
+    "lstm_forget": "The LSTM cell with the forget gate highlighted: f_t = sigma(W_f [h_{t-1}, x_t] + b_f) "
+                   "multiplies the old cell state C_{t-1}.",
+    "lstm_input": "The LSTM cell with the input gate and the candidate highlighted: i_t = sigma(W_i [h_{t-1}, "
+                  "x_t] + b_i) scales the candidate C~_t = tanh(W_C [h_{t-1}, x_t] + b_C).",
+    "lstm_update": "The LSTM cell with the cell-state update highlighted: C_t = f_t * C_{t-1} + i_t * C~_t.",
+    "lstm_output": "The LSTM cell with the output gate highlighted: o_t = sigma(W_o [h_{t-1}, x_t] + b_o) and "
+                   "h_t = o_t * tanh(C_t).",
+}
+
+
+def _new_ax(ax, figsize, xlim, ylim):
+    if ax is None:
+        fig = Figure(figsize=figsize, dpi=100)
+        ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def text_color(rgba):
+    """Black or white, whichever reads better on the colour ``rgba``."""
+    r, g, b = rgba[:3]
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+
+
+def _arrow(ax, start, end, color=INK, lw=1.6, head=True):
+    style = "-|>" if head else "-"
+    return ax.annotate("", xy=end, xytext=start, zorder=2,
+                       arrowprops=dict(arrowstyle=style, color=color, lw=lw, shrinkA=0, shrinkB=0,
+                                       mutation_scale=12))
+
+
+def _wire(ax, points, color=INK, lw=1.6, head=True):
+    """A polyline through ``points``, with an arrow head on its last segment."""
+    pts = np.asarray(points, dtype=float)
+    artists = []
+    if len(pts) > 2:
+        line, = ax.plot(pts[:-1, 0], pts[:-1, 1], color=color, lw=lw, solid_capstyle="butt", zorder=2)
+        artists.append(line)
+    artists.append(_arrow(ax, pts[-2], pts[-1], color=color, lw=lw, head=head))
+    return artists
+
+
+def _layer(ax, xy, label, w=1.3, h=0.8, fs=11):
+    box = patches.FancyBboxPatch((xy[0] - w / 2, xy[1] - h / 2), w, h, boxstyle="round,pad=0.06",
+                                 fc=LAYER, ec=INK, lw=1.3, zorder=4)
+    ax.add_patch(box)
+    txt = ax.text(xy[0], xy[1], label, ha="center", va="center", fontsize=fs, zorder=5)
+    return [box, txt]
+
+
+def _pointwise(ax, xy, label, r=0.36, fs=12, wide=False):
+    if wide:
+        shape = patches.Ellipse(xy, 1.25, 0.62, fc=POINTWISE, ec=INK, lw=1.3, zorder=4)
+    else:
+        shape = patches.Circle(xy, r, fc=POINTWISE, ec=INK, lw=1.3, zorder=4)
+    ax.add_patch(shape)
+    txt = ax.text(xy[0], xy[1] - (0.02 if not wide else 0), label, ha="center", va="center",
+                  fontsize=fs if not wide else 9, zorder=5)
+    return [shape, txt]
+
+
+class Chips:
+    """A row of small squares showing the live value of one vector: colour and number.
+
+    The squares are drawn once (outlines); their colours and numbers are painted
+    onto each frame by ``paint`` (see ``plots.PaintedFigure``).
+    """
+
+    def __init__(self, ax, center, n, scale, label=None, size=1.0, label_side="above"):
+        self.cmap, self.norm = SCALES[scale]
+        self.rects = []
+        x0 = center[0] - n * size / 2
+        for k in range(n):
+            rect = patches.Rectangle((x0 + k * size, center[1] - size / 2), size, size, fc="white",
+                                     ec=INK, lw=0.7, zorder=6)
+            ax.add_patch(rect)
+            self.rects.append(rect)
+        self.label = None
+        if label:
+            dy = size / 2 + 0.12
+            y, va = (center[1] + dy, "bottom") if label_side == "above" else (center[1] - dy, "top")
+            self.label = ax.text(center[0], y, label, ha="center", va=va, fontsize=8.5, zorder=7, color=INK)
+        self.values = np.full(n, np.nan)
+
+    def set(self, values):
+        """Remember the values to show (painted with the next frame)."""
+        values = np.ravel(np.asarray(values, dtype=float))
+        if values.shape != self.values.shape:
+            raise ValueError(f"expected {self.values.size} values; got {values.size}")
+        self.values = values
+
+    @staticmethod
+    def format(v):
+        """The number as the chips print it: two decimals (whole numbers from 10 on)."""
+        if abs(v) < 0.005:
+            return "0.00"  # not "-0.00"
+        return f"{v:.2f}" if abs(v) < 9.995 else f"{v:.0f}"
+
+    def paint(self, frame, pf):
+        x0, y0, x1, y1 = pf.box(self.rects[0])
+        size_px = max(8, int(0.38 * (y1 - y0)))
+        for rect, v in zip(self.rects, self.values):
+            if np.isnan(v):
+                continue
+            color = self.cmap(self.norm(v))
+            box = pf.box(rect, inset=1)
+            pf.fill(frame, box, color)
+            pf.text(frame, box, self.format(v), (0, 0, 0) if text_color(color) == "black" else (1, 1, 1), size_px)
+
+    @property
+    def artists(self):
+        return self.rects + ([self.label] if self.label else [])
+
+
+class LSTMCell:
+    """The LSTM cell, drawn once; ``update`` writes the current values onto it.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes or None
+    hidden_size : int, H (1 or 2 fit on the live drawing)
+    input_size : int, D (1 to 4; default H)
+    live : bool, draw value chips on every box and line
+    highlight : None or one of PARTS, grey out the rest
+    """
+
+    def __init__(self, ax=None, hidden_size=1, input_size=None, live=True, highlight=None, figsize=(9.0, 5.4),
+                 dpi=80):
+        if highlight not in (None,) + PARTS:
+            raise ValueError(f"highlight must be None or one of {PARTS}; got {highlight!r}")
+        input_size = hidden_size if input_size is None else input_size
+        if live and not (1 <= hidden_size <= 2 and 1 <= input_size <= 4):
+            raise ValueError("the live cell shows 1 or 2 units and 1 to 4 inputs; "
+                             f"got hidden_size={hidden_size}, input_size={input_size}")
+        self.ax = ax = _new_ax(ax, figsize, (-5.0, 20.6), (-2.9, 11.0))
+        self.figure = ax.figure
+        self.hidden_size, self.input_size, self.live, self.dpi = hidden_size, input_size, live, dpi
+        self._painted = None
+        self._forced = frozenset()
+        self.parts = {p: [] for p in PARTS}
+        self.chips = {}
+        self.forced_marks = {}
+        add = self._add
+
+        bg = patches.FancyBboxPatch((0.5, 0.4), 15.0, 8.2, boxstyle="round,pad=0.2", fc=CELL_BG, ec="#9a9a9a",
+                                    lw=1.2, zorder=0)
+        ax.add_patch(bg)
+        # the cell state: a straight line along the top
+        add(_wire(ax, [(-2.6, 7.5), (2.64, 7.5)]), "forget", "update", "cell_state")
+        add(_wire(ax, [(3.36, 7.5), (7.14, 7.5)]), "forget", "update", "cell_state")
+        add(_wire(ax, [(7.86, 7.5), (18.6, 7.5)]), "update", "cell_state", "output")
+        add(_pointwise(ax, (3.0, 7.5), "×"), "forget", "update", "cell_state")
+        add(_pointwise(ax, (7.5, 7.5), "+"), "input", "update", "cell_state")
+        # h_{t-1} along the bottom, joined by x_t from below (concatenation)
+        add(_wire(ax, [(-2.6, 1.5), (10.5, 1.5)], head=False), "forget", "input", "output")
+        add(_wire(ax, [(1.5, -2.0), (1.5, 1.5)], head=False), "forget", "input", "output")
+        # the four layers, each reading [h_{t-1}, x_t]
+        for x, label, part in ((3.0, "σ", "forget"), (5.5, "σ", "input"), (7.5, "tanh", "input"),
+                               (10.5, "σ", "output")):
+            add(_wire(ax, [(x, 1.5), (x, 2.35)]), part)
+        add(_layer(ax, (3.0, 2.8), "σ"), "forget")
+        add(_layer(ax, (5.5, 2.8), "σ"), "input")
+        add(_layer(ax, (7.5, 2.8), "tanh", fs=9), "input")
+        add(_layer(ax, (10.5, 2.8), "σ"), "output")
+        add(_wire(ax, [(3.0, 3.25), (3.0, 7.14)]), "forget")                        # f_t
+        add(_wire(ax, [(5.5, 3.25), (5.5, 5.3), (7.14, 5.3)]), "input")             # i_t
+        add(_wire(ax, [(7.5, 3.25), (7.5, 4.94)]), "input")                         # C~_t
+        add(_pointwise(ax, (7.5, 5.3), "×"), "input")
+        add(_wire(ax, [(7.5, 5.66), (7.5, 7.14)]), "input", "update")               # i_t * C~_t
+        # output: tanh of a copy of C_t, times o_t, is h_t
+        add(_wire(ax, [(12.5, 7.5), (12.5, 6.42)]), "output")
+        add(_pointwise(ax, (12.5, 6.1), "tanh", wide=True), "output")
+        add(_wire(ax, [(12.5, 5.79), (12.5, 4.96)]), "output")
+        add(_wire(ax, [(10.5, 3.25), (10.5, 4.6), (12.14, 4.6)]), "output")          # o_t
+        add(_pointwise(ax, (12.5, 4.6), "×"), "output")
+        add(_wire(ax, [(12.5, 4.24), (12.5, 1.5), (18.6, 1.5)]), "output")           # h_t to the right
+        add(_wire(ax, [(14.6, 1.5), (14.6, 10.3)]), "output")                        # and up
+        # names of the inputs and outputs
+        for xy, s, kw in (((-2.9, 7.5), "$C_{t-1}$", dict(ha="right")), ((18.9, 7.5), "$C_t$", dict(ha="left")),
+                          ((-2.9, 1.5), "$h_{t-1}$", dict(ha="right")), ((18.9, 1.5), "$h_t$", dict(ha="left")),
+                          ((1.5, -2.3), "$x_t$", dict(ha="center", va="top")),
+                          ((14.6, 10.45), "$h_t$", dict(ha="center", va="bottom"))):
+            ax.text(*xy, s, fontsize=12, va=kw.pop("va", "center"), zorder=5, **kw)
+        # gate names beside their layers
+        for x, s, part in ((3.0, "$f_t$", "forget"), (5.5, "$i_t$", "input"), (7.5, r"$\tilde{C}_t$", "input"),
+                           (10.5, "$o_t$", "output")):
+            add([ax.text(x + 0.72, 2.05, s, fontsize=10, ha="left", va="center", zorder=5)], part)
+        if live:
+            self._add_chips()
+        if highlight:
+            self.highlight(highlight)
+
+    def _add(self, artists, *parts):
+        for p in parts:
+            self.parts[p].extend(artists)
+        self.parts.setdefault("_all", []).extend(artists)
+
+    def _add_chips(self):
+        ax, n = self.ax, self.hidden_size
+        w = 0.5 * n  # half the width of a row of chips
+        spec = {  # name: (centre, label, label side, parts)
+            "c_prev": ((-2.2, 8.35), None, "above", ("forget", "update", "cell_state")),
+            "h_prev": ((-2.2, 0.65), None, "below", ("forget", "input", "output")),
+            "x": ((1.0 - w, -1.1), None, "below", ("forget", "input", "output")),
+            "f": ((3.0, 5.1), None, "above", ("forget",)),
+            "i": ((5.5, 4.25), None, "above", ("input",)),
+            "g": ((7.5, 4.1), None, "above", ("input",)),
+            "o": ((10.5, 3.95), None, "above", ("output",)),
+            "fc": ((5.25, 8.35), r"$f_t C_{t-1}$", "above", ("forget", "update", "cell_state")),
+            "ig": ((8.0 + w, 6.45), r"$i_t \tilde{C}_t$", "above", ("input", "update")),
+            "c": ((17.4, 8.35), None, "above", ("update", "cell_state", "output")),
+            "tc": ((13.0 + w, 5.35), None, "above", ("output",)),
+            "h": ((17.4, 0.65), None, "below", ("output",)),
+        }
+        spec["x"] = ((1.0 - 0.5 * self.input_size, -1.1),) + spec["x"][1:]
+        for name, (xy, label, side, parts) in spec.items():
+            chips = Chips(ax, xy, self.input_size if name == "x" else n, name, label=label, label_side=side)
+            self.chips[name] = chips
+            self._add(chips.artists, *parts)
+        for name, x in (("f", 3.0), ("i", 5.5), ("g", 7.5), ("o", 10.5)):
+            mark = ax.text(x, 3.45, "forced", color=FORCED, fontsize=7.5, ha="center", va="bottom",
+                           zorder=7, visible=False, fontweight="bold",
+                           bbox=dict(fc="white", ec=FORCED, lw=0.8, pad=1.0))
+            self.forced_marks[name] = mark
+
+    def highlight(self, part=None):
+        """Grey out everything that is not ``part`` (None: show all)."""
+        keep = set(map(id, self.parts[part])) if part else None
+        for a in self.parts["_all"]:
+            faded = keep is not None and id(a) not in keep
+            a.set_alpha(0.22 if faded else 1.0)
+        if self._painted is not None:
+            self._painted.invalidate()
+
+    def update(self, x, h_prev, c_prev, record, forced=()):
+        """Write one step's values on the drawing.
+
+        Parameters
+        ----------
+        x : ndarray of shape (D,)
+        h_prev, c_prev : ndarray of shape (H,)
+        record : LSTMRecord of one example, each field of shape (H,)
+        forced : iterable of gate names fixed by hand (marked on the drawing)
+        """
+        if not self.live:
+            raise ValueError("this diagram was drawn with live=False; it shows no values")
+        r = record
+        values = {"x": x, "h_prev": h_prev, "c_prev": c_prev, "f": r.f, "i": r.i,
+                  "g": r.g, "o": r.o, "fc": r.f * c_prev, "ig": r.i * r.g, "c": r.c, "tc": np.tanh(r.c),
+                  "h": r.h}
+        for name, v in values.items():
+            self.chips[name].set(v)
+        forced = frozenset(forced)
+        if forced != self._forced:  # a static change: the picture is redrawn once
+            for name, mark in self.forced_marks.items():
+                mark.set_visible(name in forced)
+            self._forced = forced
+            if self._painted is not None:
+                self._painted.invalidate()
+
+    def png(self):
+        """PNG bytes of the drawing with its current values (what the explorers display)."""
+        from . import plots  # Agg and Pillow only when a picture is asked for
+        if self._painted is None:
+            self._painted = plots.PaintedFigure(self.figure, dpi=self.dpi)
+        return self._painted.png(self._paint)
+
+    def _repr_png_(self):
+        return self.png()
+
+    def _paint(self, frame, pf):
+        for chips in self.chips.values():
+            chips.paint(frame, pf)
+
+
+def lstm_cell(values=None, highlight=None, ax=None, hidden_size=None):
+    """The LSTM cell, optionally with one step's values and one part highlighted.
+
+    Parameters
+    ----------
+    values : dict with x, h_prev, c_prev (each (H,) or (D,)) and record (an LSTMRecord of
+        one example), and optionally forced; None for the plain drawing
+    highlight : None or one of "forget", "input", "update", "output", "cell_state"
+
+    Returns
+    -------
+    LSTMCell (its ``.figure`` displays in a notebook)
+    """
+    live = values is not None
+    H = hidden_size or (np.size(values["record"].h) if live else 1)
+    cell = LSTMCell(ax=ax, hidden_size=H, input_size=np.size(values["x"]) if live else None, live=live,
+                    highlight=highlight)
+    if live:
+        cell.update(values["x"], values["h_prev"], values["c_prev"], values["record"], values.get("forced", ()))
+    return cell
+
+
+def _module_box(ax, xy, w=2.2, h=1.6, label="A", fc=LAYER):
+    box = patches.FancyBboxPatch((xy[0] - w / 2, xy[1] - h / 2), w, h, boxstyle="round,pad=0.1", fc=fc,
+                                 ec=INK, lw=1.4, zorder=3)
+    ax.add_patch(box)
+    ax.text(xy[0], xy[1], label, ha="center", va="center", fontsize=14, zorder=4)
+    return box
+
+
+def rnn_loop(ax=None):
+    """The RNN as a loop: box A reads x_t, emits h_t, and feeds its state back to itself.
+
+    Returns
+    -------
+    ax
+    """
+    ax = _new_ax(ax, (2.6, 3.4), (-2.4, 2.6), (-3.1, 3.4))
+    _module_box(ax, (0, 0))
+    _arrow(ax, (0, -2.3), (0, -0.9))
+    _arrow(ax, (0, 0.9), (0, 2.4))
+    ax.text(0, -2.5, "$x_t$", ha="center", va="top", fontsize=13)
+    ax.text(0, 2.55, "$h_t$", ha="center", va="bottom", fontsize=13)
+    loop = patches.FancyArrowPatch((1.2, 0.3), (-1.2, 0.3), connectionstyle="arc3,rad=1.5",
+                                   arrowstyle="-|>", mutation_scale=12, lw=1.6, color=INK, zorder=2)
+    ax.add_patch(loop)
+    return ax
+
+
+def rnn_unrolled(ax=None, steps=("t-1", "t", "t+1")):
+    """The RNN unrolled over time: one copy of A per step, the state passed along.
+
+    Returns
+    -------
+    ax
+    """
+    n = len(steps)
+    ax = _new_ax(ax, (1.9 * n + 1.2, 3.2), (-2.4, 3.6 * (n - 1) + 2.4), (-3.1, 3.2))
+    for k, s in enumerate(steps):
+        x = 3.6 * k
+        _module_box(ax, (x, 0))
+        _arrow(ax, (x, -2.3), (x, -0.9))
+        _arrow(ax, (x, 0.9), (x, 2.3))
+        ax.text(x, -2.5, f"$x_{{{s}}}$", ha="center", va="top", fontsize=12)
+        ax.text(x, 2.45, f"$h_{{{s}}}$", ha="center", va="bottom", fontsize=12)
+        _arrow(ax, (x + 1.2, 0), (x + 2.4, 0)) if k < n - 1 else None
+    _arrow(ax, (-2.3, 0), (-1.2, 0))
+    _arrow(ax, (3.6 * (n - 1) + 1.2, 0), (3.6 * (n - 1) + 2.3, 0))
+    return ax
+
+
+def dependency_gap(gap="short", ax=None):
+    """An unrolled RNN with the relevant input and the prediction marked: a short or a long gap.
+
+    Returns
+    -------
+    ax
+    """
+    if gap == "short":
+        words = ["the", "clouds", "are", "in", "the"]
+        relevant, answer = [1], "sky"
+    elif gap == "long":
+        words = ["I", "grew", "up", "in", "France", "…", "I", "speak", "fluent"]
+        relevant, answer = [4], "French"
+    else:
+        raise ValueError(f"gap must be 'short' or 'long'; got {gap!r}")
+    n = len(words)
+    step = 2.1
+    ax = _new_ax(ax, (0.95 * n + 1.0, 3.0), (-1.6, step * (n - 1) + 1.6), (-2.9, 3.2))
+    for k, w in enumerate(words):
+        x = step * k
+        if w == "…":
+            ax.text(x, 0, "· · ·", ha="center", va="center", fontsize=16)
+            continue
+        fc = "#fdae6b" if k in relevant else LAYER
+        _module_box(ax, (x, 0), w=1.3, h=1.1, label="A", fc=fc)
+        _arrow(ax, (x, -1.9), (x, -0.65))
+        ax.text(x, -2.05, w, ha="center", va="top", fontsize=10,
+                fontweight="bold" if k in relevant else "normal")
+        if k < n - 1:
+            _arrow(ax, (x + 0.75, 0), (x + step - 0.75, 0))
+    x = step * (n - 1)
+    _arrow(ax, (x, 0.65), (x, 1.9))
+    ax.text(x, 2.05, answer + "?", ha="center", va="bottom", fontsize=11, fontweight="bold", color="#b35806")
+    ax.annotate("", xy=(x - 0.2, 2.3), xytext=(step * relevant[0], 0.75),
+                arrowprops=dict(arrowstyle="-|>", ls="--", color="#b35806", lw=1.2,
+                                connectionstyle="arc3,rad=-0.25", mutation_scale=10))
+    return ax
+
+
+def repeating_module(kind="lstm", ax=None):
+    """Three repeating modules in a chain; the middle one drawn with its inner layers.
+
+    kind "rnn": a single tanh layer; kind "lstm": four interacting layers.
+
+    Returns
+    -------
+    ax
+    """
+    if kind not in ("rnn", "lstm"):
+        raise ValueError(f"kind must be 'rnn' or 'lstm'; got {kind!r}")
+    ax = _new_ax(ax, (9.0, 3.6), (-6.5, 28.5), (-3.2, 11.2))
+    for x0 in (-4.0, 26.0):
+        _module_box(ax, (x0, 4.0), w=3.2, h=6.0, label="A", fc="#dbe9f6")
+    _arrow(ax, (-2.3, 1.5), (-0.4, 1.5), head=False)
+    _arrow(ax, (18.6, 1.5), (24.3, 1.5))
+    if kind == "lstm":
+        _arrow(ax, (-2.3, 7.5), (-0.4, 7.5), head=False)
+        _arrow(ax, (18.6, 7.5), (24.3, 7.5))
+        LSTMCell(ax=ax, hidden_size=1, live=False)
+        ax.set_xlim(-6.5, 28.5)
+        ax.set_ylim(-3.2, 11.2)
+        return ax
+    bg = patches.FancyBboxPatch((0.5, 0.4), 15.0, 8.2, boxstyle="round,pad=0.2", fc=CELL_BG, ec="#9a9a9a",
+                                lw=1.2, zorder=0)
+    ax.add_patch(bg)
+    _wire(ax, [(-0.4, 1.5), (7.5, 1.5), (7.5, 3.35)])
+    _wire(ax, [(4.0, -2.0), (4.0, 1.5)], head=False)
+    _layer(ax, (7.5, 3.8), "tanh", fs=10)
+    _wire(ax, [(7.5, 4.25), (7.5, 6.0), (12.0, 6.0), (12.0, 1.5), (18.6, 1.5)])
+    _wire(ax, [(14.6, 1.5), (14.6, 10.3)])
+    ax.text(4.0, -2.3, "$x_t$", ha="center", va="top", fontsize=12)
+    ax.text(14.6, 10.45, "$h_t$", ha="center", va="bottom", fontsize=12)
+    return ax
+
+
+def notation_legend(ax=None):
+    """The five symbols of the diagrams: layer, pointwise operation, vector transfer, concatenate, copy.
+
+    Returns
+    -------
+    ax
+    """
+    ax = _new_ax(ax, (8.0, 1.9), (0, 20), (-1.6, 2.6))
+    _layer(ax, (2, 1.2), "σ")
+    _pointwise(ax, (6, 1.2), "×")
+    _arrow(ax, (8.8, 1.2), (11.2, 1.2))
+    ax.plot([12.8, 13.8], [1.9, 1.2], color=INK, lw=1.6)
+    ax.plot([12.8, 13.8], [0.5, 1.2], color=INK, lw=1.6)
+    _arrow(ax, (13.8, 1.2), (15.0, 1.2))
+    ax.plot([16.6, 17.6], [1.2, 1.2], color=INK, lw=1.6)
+    _arrow(ax, (17.6, 1.2), (18.7, 1.9))
+    _arrow(ax, (17.6, 1.2), (18.7, 0.5))
+    for x, s in ((2, "neural network\nlayer"), (6, "pointwise\noperation"), (10, "vector\ntransfer"),
+                 (13.9, "concatenate"), (17.6, "copy")):
+        ax.text(x, -0.1, s, ha="center", va="top", fontsize=9)
+    return ax
+
+
+def cell_state_line(ax=None):
+    """The LSTM cell with its cell-state line highlighted.
+
+    Returns
+    -------
+    LSTMCell
+    """
+    return LSTMCell(ax=ax, live=False, highlight="cell_state")
+
+
+def gate(value=None, signal=None, ax=None):
+    """A gate: a sigma layer and a pointwise multiply on a line.
+
+    Parameters
+    ----------
+    value : array_like of gate values in [0, 1] (shown as numbers), or None
+    signal : array_like of what flows along the line (the same length), or None
+
+    Returns
+    -------
+    ax
+    """
+    ax = _new_ax(ax, (5.2, 3.2), (-0.5, 12.5), (-1.8, 6.2))
+    _wire(ax, [(0.2, 4.5), (5.64, 4.5)])
+    _wire(ax, [(6.36, 4.5), (11.8, 4.5)])
+    _pointwise(ax, (6.0, 4.5), "×")
+    _wire(ax, [(6.0, -0.8), (6.0, 0.95)], head=False)
+    _layer(ax, (6.0, 1.4), "σ")
+    _wire(ax, [(6.0, 1.85), (6.0, 4.14)])
+    ax.text(6.0, -1.0, "input to the gate", ha="center", va="top", fontsize=9)
+    if value is not None:
+        v = np.atleast_1d(np.asarray(value, dtype=float))
+        if np.any((v < 0) | (v > 1)):
+            raise ValueError("gate values must lie in [0, 1]")
+        s = np.ones_like(v) if signal is None else np.atleast_1d(np.asarray(signal, dtype=float))
+        if s.shape != v.shape:
+            raise ValueError(f"signal has shape {s.shape}; the gate values have shape {v.shape}")
+        Chips(ax, (2.6, 4.5), v.size, "x", label="in").set(s)
+        Chips(ax, (6.0 + 0.9 + 0.28 * v.size, 3.0), v.size, "f", label="gate").set(v)
+        Chips(ax, (9.6, 4.5), v.size, "x", label="out").set(s * v)
+    return ax
