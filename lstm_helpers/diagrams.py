@@ -183,7 +183,33 @@ class Chips:
         return self.rects + ([self.label] if self.label else [])
 
 
-class LSTMCell:
+class LiveDiagram:
+    """A drawing with value chips: ``png()`` renders it with the current values.
+
+    In a notebook the object displays itself (``_repr_png_``).
+    """
+    dpi = 80
+
+    def png(self):
+        """PNG bytes of the drawing with its current values (what the explorers display)."""
+        from . import plots  # Agg and Pillow only when a picture is asked for
+        if getattr(self, "_painted", None) is None:
+            self._painted = plots.PaintedFigure(self.figure, dpi=self.dpi)
+        return self._painted.png(self._paint)
+
+    def _repr_png_(self):
+        return self.png()
+
+    def _paint(self, frame, pf):
+        for chips in self.chips.values():
+            chips.paint(frame, pf)
+
+    def _invalidate(self):
+        if getattr(self, "_painted", None) is not None:
+            self._painted.invalidate()
+
+
+class LSTMCell(LiveDiagram):
     """The LSTM cell, drawn once; ``update`` writes the current values onto it.
 
     Parameters
@@ -193,10 +219,11 @@ class LSTMCell:
     input_size : int, D (1 to 4; default H)
     live : bool, draw value chips on every box and line
     highlight : None or one of PARTS, grey out the rest
+    labels : bool, name the inputs and outputs (C_{t-1}, h_{t-1}, x_t, C_t, h_t)
     """
 
     def __init__(self, ax=None, hidden_size=1, input_size=None, live=True, highlight=None, figsize=(9.0, 5.4),
-                 dpi=80):
+                 dpi=80, labels=True):
         if highlight not in (None,) + PARTS:
             raise ValueError(f"highlight must be None or one of {PARTS}; got {highlight!r}")
         input_size = hidden_size if input_size is None else input_size
@@ -247,7 +274,7 @@ class LSTMCell:
         add(_wire(ax, [(12.5, 4.24), (12.5, 1.5), (18.6, 1.5)]), "output")           # h_t to the right
         add(_wire(ax, [(14.6, 1.5), (14.6, 10.3)]), "output")                        # and up
         # names of the inputs and outputs
-        for xy, s, kw in (((-2.9, 7.5), "$C_{t-1}$", dict(ha="right")), ((18.9, 7.5), "$C_t$", dict(ha="left")),
+        for xy, s, kw in () if not labels else (((-2.9, 7.5), "$C_{t-1}$", dict(ha="right")), ((18.9, 7.5), "$C_t$", dict(ha="left")),
                           ((-2.9, 1.5), "$h_{t-1}$", dict(ha="right")), ((18.9, 1.5), "$h_t$", dict(ha="left")),
                           ((1.5, -2.3), "$x_t$", dict(ha="center", va="top")),
                           ((14.6, 10.45), "$h_t$", dict(ha="center", va="bottom"))):
@@ -300,8 +327,7 @@ class LSTMCell:
         for a in self.parts["_all"]:
             faded = keep is not None and id(a) not in keep
             a.set_alpha(0.22 if faded else 1.0)
-        if self._painted is not None:
-            self._painted.invalidate()
+        self._invalidate()
 
     def update(self, x, h_prev, c_prev, record, forced=()):
         """Write one step's values on the drawing.
@@ -326,22 +352,7 @@ class LSTMCell:
             for name, mark in self.forced_marks.items():
                 mark.set_visible(name in forced)
             self._forced = forced
-            if self._painted is not None:
-                self._painted.invalidate()
-
-    def png(self):
-        """PNG bytes of the drawing with its current values (what the explorers display)."""
-        from . import plots  # Agg and Pillow only when a picture is asked for
-        if self._painted is None:
-            self._painted = plots.PaintedFigure(self.figure, dpi=self.dpi)
-        return self._painted.png(self._paint)
-
-    def _repr_png_(self):
-        return self.png()
-
-    def _paint(self, frame, pf):
-        for chips in self.chips.values():
-            chips.paint(frame, pf)
+            self._invalidate()
 
 
 def lstm_cell(values=None, highlight=None, ax=None, hidden_size=None):
@@ -381,13 +392,14 @@ def rnn_loop(ax=None):
     -------
     ax
     """
-    ax = _new_ax(ax, (2.6, 3.4), (-2.4, 2.6), (-3.1, 3.4))
+    ax = _new_ax(ax, (2.9, 3.4), (-2.0, 3.8), (-3.1, 3.4))
     _module_box(ax, (0, 0))
     _arrow(ax, (0, -2.3), (0, -0.9))
     _arrow(ax, (0, 0.9), (0, 2.4))
     ax.text(0, -2.5, "$x_t$", ha="center", va="top", fontsize=13)
     ax.text(0, 2.55, "$h_t$", ha="center", va="bottom", fontsize=13)
-    loop = patches.FancyArrowPatch((1.2, 0.3), (-1.2, 0.3), connectionstyle="arc3,rad=1.5",
+    # the state leaves A on the right and comes back into A: the loop
+    loop = patches.FancyArrowPatch((1.2, 0.45), (1.2, -0.45), connectionstyle="arc3,rad=-1.9",
                                    arrowstyle="-|>", mutation_scale=12, lw=1.6, color=INK, zorder=2)
     ax.add_patch(loop)
     return ax
@@ -473,7 +485,7 @@ def repeating_module(kind="lstm", ax=None):
     if kind == "lstm":
         _arrow(ax, (-2.3, 7.5), (-0.4, 7.5), head=False)
         _arrow(ax, (18.6, 7.5), (24.3, 7.5))
-        LSTMCell(ax=ax, hidden_size=1, live=False)
+        LSTMCell(ax=ax, hidden_size=1, live=False, labels=False)
         ax.set_xlim(-6.5, 28.5)
         ax.set_ylim(-3.2, 11.2)
         return ax
@@ -523,6 +535,45 @@ def cell_state_line(ax=None):
     return LSTMCell(ax=ax, live=False, highlight="cell_state")
 
 
+class GateDiagram(LiveDiagram):
+    """A gate: a sigma layer and a pointwise multiply on a line; ``update`` shows what passes.
+
+    Parameters
+    ----------
+    n : int, the number of components (1 to 4)
+    ax : matplotlib Axes or None
+    """
+
+    def __init__(self, n=1, ax=None):
+        if not 1 <= n <= 4:
+            raise ValueError(f"the gate drawing shows 1 to 4 components; got {n}")
+        self.ax = ax = _new_ax(ax, (5.6, 3.2), (-0.8, 13.0), (-1.8, 6.4))
+        self.figure = ax.figure
+        _wire(ax, [(0.0, 4.5), (5.64, 4.5)])
+        _wire(ax, [(6.36, 4.5), (12.6, 4.5)])
+        _pointwise(ax, (6.0, 4.5), "×")
+        _wire(ax, [(6.0, -0.8), (6.0, 0.95)], head=False)
+        _layer(ax, (6.0, 1.4), "σ")
+        _wire(ax, [(6.0, 1.85), (6.0, 4.14)])
+        ax.text(6.0, -1.0, "input to the gate", ha="center", va="top", fontsize=9)
+        self.chips = {"in": Chips(ax, (2.8, 5.25), n, "x", label="passes in"),
+                      "gate": Chips(ax, (6.6 + 0.5 * n, 3.0), n, "f", label="gate", label_side="below"),
+                      "out": Chips(ax, (9.6, 5.25), n, "x", label="passes out")}
+
+    def update(self, value, signal=None):
+        """Show gate values ``value`` in [0, 1] applied to ``signal`` (default all ones)."""
+        v = np.atleast_1d(np.asarray(value, dtype=float))
+        if np.any((v < 0) | (v > 1)):
+            raise ValueError(f"gate values must lie in [0, 1]; got {v}")
+        s = np.ones_like(v) if signal is None else np.atleast_1d(np.asarray(signal, dtype=float))
+        if s.shape != v.shape:
+            raise ValueError(f"signal has shape {s.shape}; the gate values have shape {v.shape}")
+        self.chips["in"].set(s)
+        self.chips["gate"].set(v)
+        self.chips["out"].set(s * v)
+        return self
+
+
 def gate(value=None, signal=None, ax=None):
     """A gate: a sigma layer and a pointwise multiply on a line.
 
@@ -533,24 +584,10 @@ def gate(value=None, signal=None, ax=None):
 
     Returns
     -------
-    ax
+    GateDiagram (displays itself in a notebook; ``.png()`` gives the picture)
     """
-    ax = _new_ax(ax, (5.2, 3.2), (-0.5, 12.5), (-1.8, 6.2))
-    _wire(ax, [(0.2, 4.5), (5.64, 4.5)])
-    _wire(ax, [(6.36, 4.5), (11.8, 4.5)])
-    _pointwise(ax, (6.0, 4.5), "×")
-    _wire(ax, [(6.0, -0.8), (6.0, 0.95)], head=False)
-    _layer(ax, (6.0, 1.4), "σ")
-    _wire(ax, [(6.0, 1.85), (6.0, 4.14)])
-    ax.text(6.0, -1.0, "input to the gate", ha="center", va="top", fontsize=9)
+    n = 1 if value is None else np.size(value)
+    diagram = GateDiagram(n, ax=ax)
     if value is not None:
-        v = np.atleast_1d(np.asarray(value, dtype=float))
-        if np.any((v < 0) | (v > 1)):
-            raise ValueError("gate values must lie in [0, 1]")
-        s = np.ones_like(v) if signal is None else np.atleast_1d(np.asarray(signal, dtype=float))
-        if s.shape != v.shape:
-            raise ValueError(f"signal has shape {s.shape}; the gate values have shape {v.shape}")
-        Chips(ax, (2.6, 4.5), v.size, "x", label="in").set(s)
-        Chips(ax, (6.0 + 0.9 + 0.28 * v.size, 3.0), v.size, "f", label="gate").set(v)
-        Chips(ax, (9.6, 4.5), v.size, "x", label="out").set(s * v)
-    return ax
+        diagram.update(value, signal)
+    return diagram

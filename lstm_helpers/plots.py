@@ -165,3 +165,37 @@ def encode_png(rgb):
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
+
+
+def state_heatmaps(values, names, fig=None, steps=None):
+    """Heatmaps of gates and states over time: one row of axes per name, units by time steps.
+
+    Parameters
+    ----------
+    values : dict name -> ndarray of shape (T, H) (one sequence)
+    names : which entries to draw, top to bottom (f, i, o on 0..1 viridis; others diverging)
+    fig : matplotlib Figure or None
+
+    Returns
+    -------
+    axes : list of Axes, one per name (``axes[0].figure`` is the figure)
+    """
+    from . import diagrams
+    labels = {"f": "forget gate $f$", "i": "input gate $i$", "g": r"candidate $\tilde{C}$", "o": "output gate $o$",
+              "c": "cell state $C$", "h": "hidden state $h$"}
+    T, H = np.shape(values[names[0]])
+    if fig is None:
+        fig = Figure(figsize=(5.6, 0.55 + (0.28 * H + 0.42) * len(names)), layout="constrained")
+    axes = fig.subplots(len(names), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, name in zip(axes, names):
+        cmap, norm = diagrams.SCALES[name]
+        im = ax.imshow(np.asarray(values[name]).T, aspect="auto", cmap=cmap, norm=norm, interpolation="nearest",
+                       extent=(-0.5, T - 0.5, H - 0.5, -0.5))
+        ax.set_yticks(range(H))
+        ax.tick_params(labelsize=7)
+        ax.set_ylabel(labels.get(name, name), rotation=0, ha="right", va="center", fontsize=8)
+        fig.colorbar(im, ax=ax, pad=0.01, aspect=6, fraction=0.04).ax.tick_params(labelsize=6)
+    axes[-1].set_xlabel("time step t", fontsize=8)
+    if steps is not None:
+        axes[-1].set_xticks(range(T), steps, fontsize=7)
+    return list(axes)

@@ -1,0 +1,416 @@
+"""Interactive explorers for the chapters (ipywidgets). Wiring only: the math is lstm, rnn, gradflow.
+
+GateExplorer          one LSTM step with sliders for the inputs, weights and biases, and gates
+                      that can be forced by hand; the live cell diagram and a readout.
+SequenceStepper       an LSTM (or RNN) over a short sequence: step t by t, heatmaps of the
+                      gates and states over time, and the live cell at step t.
+GradientFlowExplorer  ||dh_T/dh_t|| against the distance T - t: an RNN with a spectral-radius
+                      slider and an LSTM with a forget-bias slider, on a log scale.
+
+Each one is a VBox that owns its controls and its display, works with no arguments
+(a default demo) and shows any error of its callbacks in an Output below it.
+Displays are PNG bytes assigned to an ipywidgets.Image: no flicker, no clear_output,
+the same in JupyterLab, Notebook 7 and Voila.
+"""
+import html
+import traceback
+
+import ipywidgets as W
+import numpy as np
+
+from . import diagrams, gradflow, lstm, plots, rnn
+
+GATE_NAMES = {"f": "forget gate f", "i": "input gate i", "g": "candidate C̃", "o": "output gate o"}
+PARAM_OF_GATE = {"f": "f", "i": "i", "g": "c", "o": "o"}  # the candidate's weights are W_c, b_c
+
+
+def _one(record, k=0):
+    """Example k of a batched LSTMRecord, each field (H,)."""
+    return lstm.LSTMRecord(*(np.asarray(a)[k] for a in record))
+
+
+def _slider(value, lo, hi, description, step=0.01):
+    return W.FloatSlider(value=float(np.clip(value, lo, hi)), min=lo, max=hi, step=step, description=description,
+                         continuous_update=True, readout_format=".2f", style={"description_width": "initial"},
+                         layout=W.Layout(width="300px"))
+
+
+class _Explorer(W.VBox):
+    """Shared plumbing: an Output that shows errors raised in callbacks, never swallowing them."""
+
+    def _init_errors(self):
+        self.errors = W.Output(layout=W.Layout(border="0"))
+        self.last_error = None
+
+    def _guarded(self, fn):
+        def run(*_):
+            try:
+                fn()
+            except Exception as exc:  # shown to the student, kept for tests
+                self.last_error = exc
+                self.errors.clear_output(wait=True)
+                with self.errors:
+                    print("".join(traceback.format_exception_only(type(exc), exc)).strip())
+            else:
+                if self.last_error is not None:
+                    self.last_error = None
+                    self.errors.clear_output()
+        return run
+
+
+def default_gate_params():
+    """The GateExplorer's starting point: one input, one unit, hand-picked weights (D = H = 1)."""
+    return {"W_f": np.array([[0.5, 0.8]]), "b_f": np.array([1.0]),
+            "W_i": np.array([[0.4, 1.5]]), "b_i": np.array([0.0]),
+            "W_c": np.array([[0.6, 1.2]]), "b_c": np.array([0.0]),
+            "W_o": np.array([[0.7, 0.5]]), "b_o": np.array([0.5])}
+
+
+PRESETS = {  # biases (and weights set to 0) that make the cell do one thing, whatever the input
+    "remember": {"b_f": 6.0, "b_i": -6.0},
+    "forget": {"b_f": -6.0, "b_i": -6.0},
+    "overwrite": {"b_f": -6.0, "b_i": 6.0},
+    "read out": {"b_o": 6.0},
+}
+
+
+class GateExplorer(_Explorer):
+    """One LSTM step, every number on the diagram, every parameter on a slider.
+
+    Parameters
+    ----------
+    params : dict from lstm.init_params with H <= 2 and D <= 4, or None for the default demo
+    x, h_prev, c_prev : starting inputs, shapes (D,), (H,), (H,); zeros-ish defaults
+    gates : which gates get a tab of sliders (default all four)
+    force : dict of gates forced from the start, e.g. {"f": 1.0}
+    """
+
+    def __init__(self, params=None, x=None, h_prev=None, c_prev=None, gates=("f", "i", "g", "o"), force=None):
+        super().__init__()
+        self._init_errors()
+        params = default_gate_params() if params is None else {k: np.array(v, dtype=float) for k, v in
+                                                                  params.items()}
+        D, H = lstm.sizes(params)
+        lstm.step(params, np.zeros((1, D)), np.zeros((1, H)), np.zeros((1, H)))  # checks the parameters
+        if H > 2 or D > 4:
+            raise ValueError(f"GateExplorer shows H <= 2 units and D <= 4 inputs on the diagram; got H={H}, D={D}")
+        self.params, self.D, self.H = params, D, H
+        x = np.full(D, 0.8) if x is None else np.ravel(x)
+        h_prev = np.full(H, 0.2) if h_prev is None else np.ravel(h_prev)
+        c_prev = np.full(H, 1.0) if c_prev is None else np.ravel(c_prev)
+        for name, v, n in (("x", x, D), ("h_prev", h_prev, H), ("c_prev", c_prev, H)):
+            if v.shape != (n,):
+                raise ValueError(f"{name} must have {n} entries; got shape {np.shape(v)}")
+
+        self.sliders = {}
+        sub = "₀₁₂₃"
+        def idx(k, n):
+            return sub[k] if n > 1 else ""
+        inputs = []
+        for k in range(D):
+            inputs.append(self._add(f"x[{k}]", _slider(x[k], -2, 2, f"x{idx(k, D)}")))
+        for k in range(H):
+            inputs.append(self._add(f"h_prev[{k}]", _slider(h_prev[k], -1, 1, f"h_t-1{idx(k, H)}")))
+        for k in range(H):
+            inputs.append(self._add(f"c_prev[{k}]", _slider(c_prev[k], -3, 3, f"C_t-1{idx(k, H)}")))
+        tabs = [W.VBox(inputs)]
+        titles = ["inputs"]
+        for gate in gates:
+            p = PARAM_OF_GATE[gate]
+            rows = []
+            for r in range(H):
+                for col in range(H + D):
+                    what = f"h{idx(col, H)}" if col < H else f"x{idx(col - H, D)}"
+                    rows.append(self._add(f"W_{p}[{r},{col}]", _slider(params[f"W_{p}"][r, col], -3, 3,
+                                                                        f"W_{p}{idx(r, H)} · {what}")))
+                rows.append(self._add(f"b_{p}[{r}]", _slider(params[f"b_{p}"][r], -6, 6, f"b_{p}{idx(r, H)}")))
+            tabs.append(W.VBox(rows))
+            titles.append(GATE_NAMES[gate])
+        # gates forced by hand
+        force = dict(force or {})
+        self.force_boxes, self.force_values = {}, {}
+        force_rows = []
+        for gate in ("f", "i", "g", "o"):
+            lo = -1.0 if gate == "g" else 0.0
+            box = W.Checkbox(value=gate in force, description=f"force {GATE_NAMES[gate]}", indent=False,
+                             layout=W.Layout(width="170px"))
+            val = _slider(force.get(gate, 1.0 if gate == "f" else 0.0), lo, 1.0, "to")
+            self.force_boxes[gate], self.force_values[gate] = box, val
+            force_rows.append(W.HBox([box, val]))
+        tabs.append(W.VBox(force_rows))
+        titles.append("force by hand")
+        self.tabs = W.Tab(children=tabs, titles=titles)
+
+        self.preset = W.ToggleButtons(options=["—"] + list(PRESETS), value="—", description="preset",
+                                      style={"button_width": "86px"})
+        self.preset.observe(self._guarded(self._apply_preset), "value")
+
+        self.cell = diagrams.LSTMCell(hidden_size=H, input_size=D)
+        self.image = W.Image(format="png", layout=W.Layout(width="720px"))
+        self.readout = W.HTML()
+        self._update = self._guarded(self._render)
+        for s in self.sliders.values():
+            s.observe(self._update, "value")
+        for w in (*self.force_boxes.values(), *self.force_values.values()):
+            w.observe(self._update, "value")
+        self._quiet = False
+        self._render()
+        self.children = [self.preset, W.HBox([self.tabs, self.readout]), self.image, self.errors]
+
+    def _add(self, key, slider):
+        self.sliders[key] = slider
+        return slider
+
+    def _values(self):
+        D, H = self.D, self.H
+        v = {k: s.value for k, s in self.sliders.items()}
+        x = np.array([[v[f"x[{k}]"] for k in range(D)]])
+        h = np.array([[v[f"h_prev[{k}]"] for k in range(H)]])
+        c = np.array([[v[f"c_prev[{k}]"] for k in range(H)]])
+        for key, value in v.items():
+            name, _, index = key.partition("[")
+            if name in self.params:
+                ix = tuple(int(i) for i in index.rstrip("]").split(","))
+                self.params[name][ix] = value
+        force = {g: self.force_values[g].value for g, box in self.force_boxes.items() if box.value}
+        return x, h, c, force
+
+    def _render(self):
+        if self._quiet:
+            return
+        x, h, c, force = self._values()
+        rec = lstm.step(self.params, x, h, c, force=force or None)
+        self.x, self.h_prev, self.c_prev, self.force = x[0], h[0], c[0], force
+        self.record = _one(rec)
+        self.cell.update(self.x, self.h_prev, self.c_prev, self.record, forced=tuple(force))
+        self.image.value = self.cell.png()
+        self.readout.value = self.readout_html()
+
+    def readout_html(self):
+        """Every intermediate value of the step, as a table (4 decimals)."""
+        r = self.record
+        rows = [("x_t", self.x), ("h_{t-1}", self.h_prev), ("C_{t-1}", self.c_prev),
+                ("f_t" + (" (forced)" if "f" in self.force else ""), r.f),
+                ("i_t" + (" (forced)" if "i" in self.force else ""), r.i),
+                ("C̃_t" + (" (forced)" if "g" in self.force else ""), r.g),
+                ("o_t" + (" (forced)" if "o" in self.force else ""), r.o),
+                ("C_t = f·C_{t-1} + i·C̃", r.c), ("h_t = o·tanh(C_t)", r.h)]
+        body = "".join(f"<tr><td style='padding-right:12px'>{html.escape(n)}</td>"
+                       f"<td style='font-family:monospace'>{'  '.join(f'{v:+.4f}' for v in np.ravel(vals))}</td></tr>"
+                       for n, vals in rows)
+        return f"<table style='font-size:13px;margin-left:16px'>{body}</table>"
+
+    def _apply_preset(self):
+        name = self.preset.value
+        if name == "—":
+            return
+        self._quiet = True  # one redraw, not one per slider
+        try:
+            for box in self.force_boxes.values():
+                box.value = False
+            for key, value in PRESETS[name].items():
+                for r in range(self.H):
+                    self.sliders[f"{key}[{r}]"].value = value
+                    w = "W_" + key[2:]
+                    for col in range(self.H + self.D):
+                        self.sliders[f"{w}[{r},{col}]"].value = 0.0
+        finally:
+            self._quiet = False
+        self._update()
+
+
+def default_sequence_params():
+    """The SequenceStepper's demo: two units that latch a spike in x (unit 0) or follow x (unit 1)."""
+    return {"W_f": np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]), "b_f": np.array([4.0, 0.0]),
+            "W_i": np.array([[0.0, 0.0, 8.0], [0.0, 0.0, 0.0]]), "b_i": np.array([-4.0, 2.0]),
+            "W_c": np.array([[0.0, 0.0, 2.0], [0.0, 0.0, 1.5]]), "b_c": np.array([0.0, 0.0]),
+            "W_o": np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]), "b_o": np.array([2.0, 2.0])}
+
+
+def default_sequence():
+    """A spike at t = 2 among small distractors, shape (12, 1)."""
+    x = 0.15 * np.sin(np.arange(12) * 1.3)[:, None]
+    x[2] = 1.0
+    return x
+
+
+class SequenceStepper(_Explorer):
+    """An LSTM (or RNN) over one short sequence, stepped t by t.
+
+    Parameters
+    ----------
+    params : LSTM (or RNN, with cell="rnn") parameters, or None for the default demo
+    x : ndarray of shape (T, D), the sequence (default: a spike among distractors)
+    cell : "lstm" or "rnn"
+    force : dict of gates forced at every step, e.g. {"f": 0.0} (LSTM only)
+    """
+
+    def __init__(self, params=None, x=None, cell="lstm", force=None):
+        super().__init__()
+        self._init_errors()
+        if cell not in ("lstm", "rnn"):
+            raise ValueError(f"cell must be 'lstm' or 'rnn'; got {cell!r}")
+        if params is None:
+            params = default_sequence_params() if cell == "lstm" else \
+                gradflow.rnn_with_radius(1, 2, 0.9, np.random.default_rng(0))
+        self.cell_kind, self.params = cell, params
+        self.x = default_sequence() if x is None else np.asarray(x, dtype=float)
+        module = lstm if cell == "lstm" else rnn
+        D, H = module.sizes(params)
+        if self.x.ndim != 2 or self.x.shape[1] != D:
+            raise ValueError(f"x must be one sequence of shape (T, D) = (T, {D}); got shape {self.x.shape}")
+        self.H, self.T = H, self.x.shape[0]
+        self.force = dict(force or {})
+
+        self.t = W.IntSlider(value=0, min=0, max=self.T - 1, description="step t", continuous_update=True)
+        self.play = W.Play(value=0, min=0, max=self.T - 1, interval=700, description="play")
+        W.jslink((self.play, "value"), (self.t, "value"))
+        self.force_boxes = {}
+        controls = [self.play, self.t]
+        if cell == "lstm":
+            for gate, value in (("f", 0.0), ("i", 0.0)):
+                box = W.Checkbox(value=gate in self.force, description=f"force {gate} = {value:g}", indent=False,
+                                 layout=W.Layout(width="130px"))
+                box.observe(self._guarded(self._rerun), "value")
+                self.force_boxes[gate] = box
+                controls.append(box)
+        self.heat_image = W.Image(format="png", layout=W.Layout(width="560px"))
+        self.cell_image = W.Image(format="png", layout=W.Layout(width="560px"))
+        self.readout = W.HTML()
+        self.t.observe(self._guarded(self._render), "value")
+        self.diagram = diagrams.LSTMCell(hidden_size=H, input_size=D) if cell == "lstm" and H <= 2 and D <= 4 \
+            else None
+        self._rerun()
+        self.children = [W.HBox(controls), W.HBox([self.heat_image, self.cell_image]), self.readout, self.errors]
+
+    def _rerun(self):
+        """Run the whole sequence (after a change of the forced gates) and redraw the heatmaps."""
+        for gate, box in self.force_boxes.items():
+            if box.value:
+                self.force[gate] = 0.0
+            else:
+                self.force.pop(gate, None)
+        x = self.x[None]
+        if self.cell_kind == "lstm":
+            out, _ = lstm.forward(self.params, x, force=self.force or None)
+            self.out = _one(out)
+            names = ["f", "i", "g", "o", "c", "h"]
+            values = {n: getattr(self.out, n) for n in names}
+        else:
+            hs, _ = rnn.forward(self.params, x)
+            self.out = hs[0]
+            names, values = ["h"], {"h": hs[0]}
+        self.heat_axes = plots.state_heatmaps(values, names)
+        self.heat = plots.PaintedFigure(self.heat_axes[0].figure, dpi=80)
+        self._render()
+
+    def _paint_marker(self, frame, pf):
+        t = self.t.value
+        for ax in self.heat_axes:
+            pf.outline(frame, pf.data_box(ax, t - 0.5, -0.5, t + 0.5, self.H - 0.5), (0.85, 0.1, 0.1), width=2)
+
+    def state_at(self, t):
+        """(x_t, h_{t-1}, C_{t-1}, record of step t) of the current run (LSTM)."""
+        o = self.out
+        h_prev = o.h[t - 1] if t > 0 else np.zeros(self.H)
+        c_prev = o.c[t - 1] if t > 0 else np.zeros(self.H)
+        return self.x[t], h_prev, c_prev, lstm.LSTMRecord(*(np.asarray(a)[t] for a in o))
+
+    def _render(self):
+        t = self.t.value
+        self.heat_image.value = self.heat.png(self._paint_marker)
+        if self.cell_kind == "lstm":
+            x_t, h_prev, c_prev, rec = self.state_at(t)
+            if self.diagram is not None:
+                self.diagram.update(x_t, h_prev, c_prev, rec, forced=tuple(self.force))
+                self.cell_image.value = self.diagram.png()
+            vals = "  ".join(f"{n}={np.array2string(getattr(rec, n), precision=3, floatmode='fixed')}"
+                             for n in ("f", "i", "g", "o", "c", "h"))
+        else:
+            vals = f"h={np.array2string(self.out[t], precision=3, floatmode='fixed')}"
+        self.readout.value = f"<span style='font-family:monospace'>t = {t}: x = {self.x[t]}  {html.escape(vals)}</span>"
+
+
+class GradientFlowExplorer(_Explorer):
+    """||dh_T/dh_t|| against the distance T - t, for an RNN and an LSTM, on a log scale.
+
+    Parameters
+    ----------
+    hidden_size : int
+    seq_len : int, T
+    seed : int, for the random weights and inputs (fixed, so a slider changes one thing)
+    radius : starting spectral radius of the RNN's W_h
+    forget_bias : starting forget-gate bias of the LSTM
+    """
+
+    def __init__(self, hidden_size=16, seq_len=60, seed=0, radius=0.9, forget_bias=1.0):
+        super().__init__()
+        self._init_errors()
+        rng = np.random.default_rng(seed)
+        self.H, self.T = hidden_size, seq_len
+        self.x = rng.standard_normal((seq_len, 1))
+        self._Q = gradflow.rnn_with_radius(1, hidden_size, 1.0, rng, input_scale=0.5)  # radius 1, scaled below
+        self._lstm = lstm.init_params(1, hidden_size, rng)
+        self.radius = _slider(radius, 0.5, 1.5, "RNN: spectral radius of W_h")
+        self.forget_bias = _slider(forget_bias, -2.0, 6.0, "LSTM: forget-gate bias b_f", step=0.1)
+        for s in (self.radius, self.forget_bias):
+            s.continuous_update = False  # one update takes about 0.2 s here: update on release
+        from matplotlib.figure import Figure
+        fig = Figure(figsize=(7.2, 3.8), layout="constrained")
+        self.ax = ax = fig.add_subplot()
+        d = np.arange(seq_len)
+        self.line_rnn, = ax.plot(d, np.ones(seq_len), lw=2, color="#d95f02", label="RNN  ‖∂h_T/∂h_t‖")
+        self.line_bound, = ax.plot(d, np.ones(seq_len), lw=1, ls=":", color="#d95f02",
+                                   label="bound ρ^(T−t) (|tanh′| ≤ 1)")
+        self.line_lstm, = ax.plot(d, np.ones(seq_len), lw=2, color="#1b9e77", label="LSTM ‖∂h_T/∂h_t‖")
+        self.line_cell, = ax.plot(d, np.ones(seq_len), lw=1.5, ls="--", color="#1b9e77",
+                                  label="LSTM ‖∂h_T/∂C_t‖ (cell path)")
+        ax.axhline(1.0, color="0.6", lw=0.8)
+        ax.set_yscale("log")
+        ax.set_ylim(1e-12, 1e6)
+        ax.set_xlim(0, seq_len - 1)
+        ax.set_xlabel("distance T − t (steps back)")
+        ax.set_ylabel("gradient norm")
+        self.note = ax.text(0.02, 0.03, "", transform=ax.transAxes, fontsize=8.5, va="bottom",
+                            bbox=dict(fc="white", ec="0.7", lw=0.6))
+        ax.legend(fontsize=8, loc="upper left", frameon=False)
+        self.figure = fig
+        self.image = W.Image(format="png", layout=W.Layout(width="640px"))
+        self.table = W.HTML()
+        for s in (self.radius, self.forget_bias):
+            s.observe(self._guarded(self._render), "value")
+        self._render()
+        self.children = [self.radius, self.forget_bias, self.image, self.table, self.errors]
+
+    def norms(self):
+        """Norms by distance 0 .. T-1: dict with rnn, bound, lstm_h, lstm_c (each (T,))."""
+        rho = self.radius.value
+        q = {"W": self._Q["W"].copy(), "b": self._Q["b"]}
+        q["W"][:, :self.H] *= rho
+        J, _ = gradflow.state_jacobians("rnn", q, self.x)
+        p = {k: v.copy() for k, v in self._lstm.items()}
+        p["b_f"][:] = self.forget_bias.value
+        Jh, Jc = gradflow.state_jacobians("lstm", p, self.x)
+        back = slice(None, None, -1)  # index by distance T-1-t
+        return {"rnn": gradflow.spectral_norms(J)[back], "bound": rho ** np.arange(self.T),
+                "lstm_h": gradflow.spectral_norms(Jh)[back], "lstm_c": gradflow.spectral_norms(Jc)[back]}
+
+    def _render(self):
+        n = self.norms()
+        floor = 1e-30  # log scale: keep exact zeros drawable
+        for line, key in ((self.line_rnn, "rnn"), (self.line_bound, "bound"), (self.line_lstm, "lstm_h"),
+                          (self.line_cell, "lstm_c")):
+            line.set_ydata(np.maximum(n[key], floor))
+        rho = self.radius.value
+        regime = ("ρ < 1: vanishing is certain (sufficient condition, Pascanu et al. 2013)" if rho < 1 else
+                  "ρ > 1: explosion becomes possible (necessary condition)" if rho > 1 else
+                  "ρ = 1: the border between the two regimes")
+        self.note.set_text(regime)
+        self.image.value = plots.png_bytes(self.figure, dpi=80)
+        self.values = n
+        cols = [d for d in (1, 10, 50, 100) if d < self.T]
+        head = "".join(f"<th style='padding:0 10px'>T−t = {d}</th>" for d in cols)
+        rows = "".join(f"<tr><td>{name}</td>" + "".join(f"<td style='padding:0 10px;font-family:monospace'>"
+                                                        f"{n[key][d]:.2e}</td>" for d in cols) + "</tr>"
+                       for name, key in (("RNN", "rnn"), ("LSTM via h", "lstm_h"), ("LSTM via C", "lstm_c")))
+        self.table.value = f"<table style='font-size:13px'><tr><th></th>{head}</tr>{rows}</table>"
