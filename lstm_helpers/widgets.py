@@ -48,13 +48,12 @@ class _Explorer(W.VBox):
                 fn()
             except Exception as exc:  # shown to the student, kept for tests
                 self.last_error = exc
-                self.errors.clear_output(wait=True)
-                with self.errors:
-                    print("".join(traceback.format_exception_only(type(exc), exc)).strip())
+                self.errors.outputs = ()
+                self.errors.append_stderr("".join(traceback.format_exception_only(type(exc), exc)))
             else:
                 if self.last_error is not None:
                     self.last_error = None
-                    self.errors.clear_output()
+                    self.errors.outputs = ()
         return run
 
 
