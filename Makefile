@@ -5,11 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: lab test help
+.PHONY: lab test images help
 
 help:
 	@echo "make lab    set up .venv (first time) and open the course in JupyterLab"
 	@echo "make test   set up .venv with the test extras and run the whole test suite"
+	@echo "make images regenerate images/ from lstm_helpers (figures with alt text)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed (found " + sys.version.split()[0] + "); run: make PYTHON=python3.11 ...")'
@@ -34,3 +35,6 @@ lab: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+images: $(VENV)/.installed
+	$(BIN)/python -m lstm_helpers.figures images
