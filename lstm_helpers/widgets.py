@@ -273,14 +273,15 @@ class SequenceStepper(_Explorer):
                 box.observe(self._guarded(self._rerun), "value")
                 self.force_boxes[gate] = box
                 controls.append(box)
-        self.heat_image = W.Image(format="png", layout=W.Layout(width="560px"))
+        self.heat_image = W.Image(format="png", layout=W.Layout(width="440px"))
         self.cell_image = W.Image(format="png", layout=W.Layout(width="560px"))
         self.readout = W.HTML()
         self.t.observe(self._guarded(self._render), "value")
         self.diagram = diagrams.LSTMCell(hidden_size=H, input_size=D) if cell == "lstm" and H <= 2 and D <= 4 \
             else None
         self._rerun()
-        self.children = [W.HBox(controls), W.HBox([self.heat_image, self.cell_image]), self.readout, self.errors]
+        pictures = W.HBox([self.heat_image, self.cell_image], layout=W.Layout(flex_flow="row wrap"))
+        self.children = [W.HBox(controls), pictures, self.readout, self.errors]
 
     def _rerun(self):
         """Run the whole sequence (after a change of the forced gates) and redraw the heatmaps."""
@@ -354,6 +355,7 @@ class GradientFlowExplorer(_Explorer):
         self.forget_bias = _slider(forget_bias, -2.0, 6.0, "LSTM: forget-gate bias b_f", step=0.1)
         for s in (self.radius, self.forget_bias):
             s.continuous_update = False  # one update takes about 0.2 s here: update on release
+            s.layout.width = "480px"
         from matplotlib.figure import Figure
         fig = Figure(figsize=(7.2, 3.8), layout="constrained")
         self.ax = ax = fig.add_subplot()

@@ -1,0 +1,159 @@
+"""A real JupyterLab on 127.0.0.1 driven by Debian's Chromium through Playwright.
+
+The server runs on a temporary copy of notebooks/ (autosave must never write
+outputs into the originals), with its own runtime, settings and workspace
+folders. ../shared/DESIGN.md lists the flags and selectors known to work here.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+BAD_TEXT = ("Error displaying widget", "model not found")
+
+
+def find_chromium():
+    env = os.environ.get("CHROMIUM")
+    for path in ((env,) if env else ()) + CHROMIUM_CANDIDATES:
+        if path and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def jupyterlab(notebook_dir=ROOT / "notebooks", timeout=90):
+    """Start JupyterLab on a copy of ``notebook_dir``; yields (base_url, token, root)."""
+    tmp = Path(tempfile.mkdtemp(prefix="lstm-browser-"))
+    root = tmp / "notebooks"
+    shutil.copytree(notebook_dir, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    settings = tmp / "settings"
+    for plugin, values in {
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
+                                                                            "checkForUpdates": False},
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none",
+                                                                       "autoStartDefaultKernel": True},
+    }.items():
+        path = settings / plugin
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    port, token = _free_port(), os.urandom(16).hex()
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), JUPYTERLAB_SETTINGS_DIR=str(settings),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"))
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+           "--ServerApp.allow_root=True", f"--ServerApp.root_dir={root}"]
+    log = open(tmp / "server.log", "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("JupyterLab did not start:\n" + (tmp / "server.log").read_text()[-3000:])
+                time.sleep(0.5)
+        yield base, token, root
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def browser_page(chromium):
+    """A Chromium page with a tall viewport; collects page errors and console errors."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1900})
+            page.errors = []
+            page.on("pageerror", lambda exc: page.errors.append(f"page error: {exc}"))
+            page.on("console", lambda msg: page.errors.append(f"console {msg.type}: {msg.text}")
+                    if msg.type == "error" else None)
+            yield page
+        finally:
+            browser.close()
+
+
+def open_and_run_all(page, base, token, name, timeout_ms=120_000):
+    """Open notebook ``name``, wait for an idle kernel, Run All, wait until every cell has run."""
+    page.goto(f"{base}/lab/tree/{name}?token={token}")
+    page.wait_for_selector(".jp-NotebookPanel", timeout=timeout_ms)
+    page.wait_for_selector(".jp-StatusBar-Widget:has-text('| Idle')", timeout=timeout_ms)
+    page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+    page.click(".lm-Menu-item[data-command='runmenu:run-all']")
+    # every code cell gets an execution count when it has run ([*] while queued or running)
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }""", timeout=timeout_ms)
+    page.wait_for_selector(".jp-StatusBar-Widget:has-text('| Idle')", timeout=timeout_ms)
+
+
+def explorer_outputs(page):
+    """The output areas that hold an interactive widget with a slider."""
+    return page.locator(".jp-OutputArea-output:has(.widget-slider)")
+
+
+def image_sources(output):
+    """The src of every image widget in an output area (data: URLs change when the picture does)."""
+    return output.locator("img").evaluate_all("els => els.map(e => e.src)")
+
+
+def key_to_image_ms(page, output, presses=20, timeout_ms=5000):
+    """Median time from a real key press on the output's first slider to a new image on screen, ms.
+
+    The keys alternate ArrowRight, ArrowLeft, so the slider never sticks at an end. The clock
+    starts at the browser's keydown event and stops when a changed image has decoded.
+    """
+    output.locator(".noUi-handle").first.focus()
+    times = []
+    for k in range(presses):
+        output.evaluate(
+            """(el, timeout) => {
+                const imgs = [...el.querySelectorAll('img')];
+                const before = imgs.map(i => i.src);
+                window.__latency = new Promise((resolve, reject) => {
+                    document.addEventListener('keydown', () => {
+                        const t0 = performance.now();
+                        const check = () => {
+                            const k = imgs.findIndex((img, j) => img.src !== before[j]);
+                            if (k >= 0) imgs[k].decode().then(() => resolve(performance.now() - t0));
+                            else if (performance.now() - t0 > timeout) reject(new Error('no new image'));
+                            else requestAnimationFrame(check);
+                        };
+                        check();
+                    }, {capture: true, once: true});
+                });
+            }""", timeout_ms)
+        page.keyboard.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")
+        times.append(page.evaluate("window.__latency"))
+    times.sort()
+    return times[len(times) // 2]
