@@ -328,7 +328,8 @@ class SequenceStepper(_Explorer):
                              for n in ("f", "i", "g", "o", "c", "h"))
         else:
             vals = f"h={np.array2string(self.out[t], precision=3, floatmode='fixed')}"
-        self.readout.value = f"<span style='font-family:monospace'>t = {t}: x = {self.x[t]}  {html.escape(vals)}</span>"
+        x_t = np.array2string(self.x[t], precision=3, floatmode="fixed")
+        self.readout.value = f"<span style='font-family:monospace'>t = {t}: x = {x_t}  {html.escape(vals)}</span>"
 
 
 class GradientFlowExplorer(_Explorer):
