@@ -39,8 +39,11 @@ def _free_port():
 
 
 @contextmanager
-def jupyterlab(notebook_dir=ROOT / "notebooks", timeout=90):
-    """Start JupyterLab on a copy of ``notebook_dir``; yields (base_url, token, root)."""
+def jupyterlab(notebook_dir=ROOT / "notebooks", timeout=90, voila=None, user_settings=True):
+    """Start JupyterLab (which also serves Notebook 7 at /notebooks/...) on a copy of ``notebook_dir``.
+
+    With ``voila="name.ipynb"``, start Voila on that notebook instead. Yields (base_url, token, root).
+    """
     tmp = Path(tempfile.mkdtemp(prefix="lstm-browser-"))
     root = tmp / "notebooks"
     shutil.copytree(notebook_dir, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
@@ -50,16 +53,20 @@ def jupyterlab(notebook_dir=ROOT / "notebooks", timeout=90):
                                                                             "checkForUpdates": False},
         "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none",
                                                                        "autoStartDefaultKernel": True},
-    }.items():
+    }.items() if user_settings else ():
         path = settings / plugin
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
     port, token = _free_port(), os.urandom(16).hex()
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), JUPYTERLAB_SETTINGS_DIR=str(settings),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"))
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-           "--ServerApp.allow_root=True", f"--ServerApp.root_dir={root}"]
+    if voila:
+        cmd = [sys.executable, "-m", "voila", str(root / voila), "--no-browser", "--Voila.ip=127.0.0.1",
+               f"--port={port}", f"--token={token}", "--Voila.port_retries=0"]
+    else:
+        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               "--ServerApp.allow_root=True", f"--ServerApp.root_dir={root}"]
     log = open(tmp / "server.log", "w")
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -67,7 +74,7 @@ def jupyterlab(notebook_dir=ROOT / "notebooks", timeout=90):
         deadline = time.time() + timeout
         while True:
             try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                urllib.request.urlopen(f"{base}/{'' if voila else 'api/status'}?token={token}", timeout=10)
                 break
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
@@ -101,11 +108,18 @@ def browser_page(chromium):
             browser.close()
 
 
-def open_and_run_all(page, base, token, name, timeout_ms=120_000):
-    """Open notebook ``name``, wait for an idle kernel, Run All, wait until every cell has run."""
-    page.goto(f"{base}/lab/tree/{name}?token={token}")
+UIS = {  # how to open a notebook, and what shows an idle kernel
+    "lab": ("{base}/lab/tree/{name}?token={token}", ".jp-StatusBar-Widget:has-text('| Idle')"),
+    "notebook7": ("{base}/notebooks/{name}?token={token}", ".jp-Notebook-ExecutionIndicator[data-status='idle']"),
+}
+
+
+def open_and_run_all(page, base, token, name, ui="lab", timeout_ms=120_000):
+    """Open notebook ``name`` in JupyterLab or Notebook 7, wait for an idle kernel, Run All, wait until done."""
+    url, idle = UIS[ui]
+    page.goto(url.format(base=base, name=name, token=token))
     page.wait_for_selector(".jp-NotebookPanel", timeout=timeout_ms)
-    page.wait_for_selector(".jp-StatusBar-Widget:has-text('| Idle')", timeout=timeout_ms)
+    page.wait_for_selector(idle, timeout=timeout_ms)
     page.click(".lm-MenuBar-itemLabel:text-is('Run')")
     page.click(".lm-Menu-item[data-command='runmenu:run-all']")
     # every code cell gets an execution count when it has run ([*] while queued or running)
@@ -114,7 +128,15 @@ def open_and_run_all(page, base, token, name, timeout_ms=120_000):
             const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
             return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
         }""", timeout=timeout_ms)
-    page.wait_for_selector(".jp-StatusBar-Widget:has-text('| Idle')", timeout=timeout_ms)
+    page.wait_for_selector(idle, timeout=timeout_ms)
+
+
+def open_voila(page, base, token, count, timeout_ms=120_000):
+    """Open the Voila app and wait until ``count`` explorers have rendered."""
+    page.goto(f"{base}/?token={token}")
+    page.wait_for_function("n => document.querySelectorAll('.jp-OutputArea-output .widget-slider').length > 0 && "
+                           "[...document.querySelectorAll('.jp-OutputArea-output')].filter("
+                           "o => o.querySelector('.widget-slider')).length >= n", arg=count, timeout=timeout_ms)
 
 
 def explorer_outputs(page):
