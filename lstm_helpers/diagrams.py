@@ -55,6 +55,11 @@ ALT_TEXT = {
                   "the input x_t are joined and pass through a single tanh layer, giving h_t.",
     "module_lstm": "A chain of three repeating modules of an LSTM: each holds four interacting layers (three "
                    "sigmoid gates and one tanh layer), with the cell state running along the top.",
+    "sequence_shapes": "Five shapes of sequence problems, each drawn as a row of recurrent states with inputs below "
+                       "and outputs above: one-to-one (one input, one output); one-to-many (one input, then a "
+                       "sequence of outputs); many-to-one (a sequence of inputs, one output at the end); "
+                       "many-to-many unaligned (the whole input is read before the outputs begin); many-to-many "
+                       "aligned (one output for every input).",
     "notation": "The notation of the diagrams: a blue box is a neural-network layer; an orange circle is a "
                 "pointwise operation; an arrow carries a vector; two arrows merging is concatenation; one "
                 "arrow splitting is a copy.",
@@ -499,6 +504,48 @@ def repeating_module(kind="lstm", ax=None):
     _wire(ax, [(14.6, 1.5), (14.6, 10.3)])
     ax.text(4.0, -2.3, "$x_t$", ha="center", va="top", fontsize=12)
     ax.text(14.6, 10.45, "$h_t$", ha="center", va="bottom", fontsize=12)
+    return ax
+
+
+SHAPES = ("one-to-one", "one-to-many", "many-to-one", "many-to-many (unaligned)", "many-to-many (aligned)")
+
+
+def sequence_shapes(ax=None):
+    """The five shapes of sequence problems, side by side: inputs below, the recurrent state, outputs above.
+
+    Returns
+    -------
+    ax
+    """
+    layout = {  # steps, which steps read an input, which emit an output
+        "one-to-one": (1, {0}, {0}),
+        "one-to-many": (4, {0}, {0, 1, 2, 3}),
+        "many-to-one": (4, {0, 1, 2, 3}, {3}),
+        "many-to-many (unaligned)": (6, {0, 1, 2}, {3, 4, 5}),
+        "many-to-many (aligned)": (4, {0, 1, 2, 3}, {0, 1, 2, 3}),
+    }
+    ax = _new_ax(ax, (12.6, 3.0), (-2.4, 27.6), (-2.2, 4.6))
+    x0 = 0.0
+    for name, (n, ins, outs) in layout.items():
+        for k in range(n):
+            x = x0 + 1.0 * k
+            ax.add_patch(patches.FancyBboxPatch((x - 0.35, 0.85), 0.7, 0.7, boxstyle="round,pad=0.04", fc=LAYER,
+                                                ec=INK, lw=1.0))
+            if k in ins:
+                ax.add_patch(patches.FancyBboxPatch((x - 0.35, -0.65), 0.7, 0.7, boxstyle="round,pad=0.04",
+                                                    fc="#f4a582", ec=INK, lw=1.0))
+                _arrow(ax, (x, 0.1), (x, 0.8), lw=1.1)
+            if k in outs:
+                ax.add_patch(patches.FancyBboxPatch((x - 0.35, 2.35), 0.7, 0.7, boxstyle="round,pad=0.04",
+                                                    fc="#a6dba0", ec=INK, lw=1.0))
+                _arrow(ax, (x, 1.6), (x, 2.3), lw=1.1)
+            if k < n - 1:
+                _arrow(ax, (x + 0.4, 1.2), (x + 0.6, 1.2), lw=1.1)
+        ax.text(x0 + (n - 1) / 2, -1.0, name.replace(" (", "\n("), ha="center", va="top", fontsize=9)
+        x0 += n + 1.6
+    ax.text(-0.7, -0.3, "input", fontsize=8, ha="right", va="center", color="#b2182b")
+    ax.text(-0.7, 1.2, "state", fontsize=8, ha="right", va="center")
+    ax.text(-0.7, 2.7, "output", fontsize=8, ha="right", va="center", color="#1b7837")
     return ax
 
 

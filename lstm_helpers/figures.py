@@ -68,6 +68,7 @@ FIGURES = {  # file stem -> a function returning (PNG bytes, alt text)
     "module_rnn": _drawing("module_rnn", lambda: diagrams.repeating_module("rnn")),
     "module_lstm": _drawing("module_lstm", lambda: diagrams.repeating_module("lstm")),
     "notation": _drawing("notation", diagrams.notation_legend),
+    "sequence_shapes": _drawing("sequence_shapes", diagrams.sequence_shapes),
     "cell_state": _drawing("cell_state", diagrams.cell_state_line),
     "gate": _drawing("gate", lambda: diagrams.gate([0.05, 0.5, 0.95], [1.0, 1.0, 1.0])),
     "lstm_cell": _drawing("lstm_cell", diagrams.lstm_cell),

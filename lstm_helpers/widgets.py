@@ -416,3 +416,66 @@ class GradientFlowExplorer(_Explorer):
                                                         f"{n[key][d]:.2e}</td>" for d in cols) + "</tr>"
                        for name, key in (("RNN", "rnn"), ("LSTM via h", "lstm_h"), ("LSTM via C", "lstm_c")))
         self.table.value = f"<table style='font-size:13px'><tr><th></th>{head}</tr>{rows}</table>"
+
+
+class LiveLossCurve(W.Image):
+    """A loss curve that redraws itself while training runs: pass ``track(label)`` as train's callback.
+
+    Parameters
+    ----------
+    baseline : float or None, drawn as a dashed line (e.g. tasks.ADDING_BASELINE_MSE)
+    """
+
+    def __init__(self, baseline=None, **kwargs):
+        super().__init__(format="png", layout=W.Layout(width="560px"), **kwargs)
+        from matplotlib.figure import Figure
+        self.figure = Figure(figsize=(6.4, 3.6), layout="constrained")
+        self.ax = self.figure.add_subplot()
+        self.baseline = baseline
+        self.histories = {}
+        self.redraw()
+
+    def track(self, label):
+        """A callback for train.train that records its history under ``label`` and redraws."""
+        def callback(history):
+            self.histories[label] = history
+            self.redraw()
+        return callback
+
+    def redraw(self):
+        """Draw every tracked run (training loss smoothed, validation loss as points)."""
+        self.ax.clear()
+        for k, (label, hist) in enumerate(self.histories.items()):
+            plots.loss_curve(hist, ax=self.ax, label=label,
+                             baseline=self.baseline if k == len(self.histories) - 1 else None)
+        if not self.histories:
+            self.ax.set_xlabel("training step")
+            self.ax.set_ylabel("loss")
+            self.ax.text(0.5, 0.5, "waiting for the first validation…", ha="center", va="center",
+                         transform=self.ax.transAxes, color="0.5")
+        self.value = plots.png_bytes(self.figure, dpi=80)
+
+
+class GateDemo(_Explorer):
+    """A gate on its own: a slider sets the gate value, the picture shows what passes through.
+
+    Parameters
+    ----------
+    signal : array_like of 1 to 4 values flowing along the line (default [1.5, -0.8, 0.6])
+    value : starting gate value in [0, 1]
+    """
+
+    def __init__(self, signal=(1.5, -0.8, 0.6), value=0.5):
+        super().__init__()
+        self._init_errors()
+        self.signal = np.atleast_1d(np.asarray(signal, dtype=float))
+        self.diagram = diagrams.GateDiagram(self.signal.size)
+        self.gate = _slider(value, 0.0, 1.0, "gate value")
+        self.image = W.Image(format="png", layout=W.Layout(width="460px"))
+        self.gate.observe(self._guarded(self._render), "value")
+        self._render()
+        self.children = [self.gate, self.image, self.errors]
+
+    def _render(self):
+        self.diagram.update(np.full(self.signal.shape, self.gate.value), self.signal)
+        self.image.value = self.diagram.png()

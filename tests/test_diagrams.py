@@ -17,7 +17,7 @@ STATIC = {
     "rnn_loop": diagrams.rnn_loop, "rnn_unrolled": diagrams.rnn_unrolled,
     "gap_short": lambda: diagrams.dependency_gap("short"), "gap_long": lambda: diagrams.dependency_gap("long"),
     "module_rnn": lambda: diagrams.repeating_module("rnn"), "module_lstm": lambda: diagrams.repeating_module("lstm"),
-    "notation": diagrams.notation_legend,
+    "notation": diagrams.notation_legend, "sequence_shapes": diagrams.sequence_shapes,
 }
 
 

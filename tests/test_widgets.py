@@ -126,3 +126,20 @@ def test_callback_errors_are_shown_not_swallowed():
     assert isinstance(g.last_error, Exception)
     assert "expected" in str(g.last_error)  # the package's own message names the shapes
     assert g.errors.outputs and "expected" in g.errors.outputs[0]["text"]
+
+
+def test_gate_demo_and_live_loss_curve():
+    d = widgets.GateDemo(signal=[2.0, -1.0])
+    for v in (0.0, 0.25, 1.0):
+        before = d.image.value
+        d.gate.value = v
+        assert d.last_error is None and d.image.value != before
+        np.testing.assert_allclose(d.diagram.chips["out"].values, [2.0 * v, -1.0 * v])
+    from lstm_helpers import SequenceModel, tasks, train
+    curve = widgets.LiveLossCurve(baseline=tasks.ADDING_BASELINE_MSE)
+    empty = curve.value
+    rng = np.random.default_rng(0)
+    model = SequenceModel("rnn", 2, 4, 1, rng)
+    train.train(model, lambda: tasks.adding_problem(8, 5, rng), 20, val=tasks.adding_problem(20, 5, rng),
+                eval_every=10, progress=False, callback=curve.track("RNN"))
+    assert list(curve.histories) == ["RNN"] and curve.value != empty

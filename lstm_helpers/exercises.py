@@ -1,0 +1,325 @@
+"""Self-checking exercises: check(name, answer), hint(name), solution(name).
+
+An answer is usually a function the student writes; ``check`` runs it on random
+inputs of several shapes against the package's own math and reports one of:
+
+  not attempted   the function raises NotImplementedError or returns None (the template as given)
+  wrong           with what differs: the shape, an exception, or a recognised slip (weights
+                  transposed, [x, h] instead of [h, x], sigmoid where tanh belongs, ...),
+                  without printing the expected numbers
+  correct
+
+``check`` returns a Result (truthy when correct) and prints its message.
+"""
+import inspect
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import lstm, optim, rnn
+from .activations import sigmoid
+
+
+@dataclass
+class Result:
+    """The outcome of a check: status is "correct", "wrong" or "not attempted"."""
+    name: str
+    status: str
+    message: str
+
+    def __bool__(self):
+        return self.status == "correct"
+
+    def __str__(self):
+        mark = {"correct": "✅", "wrong": "❌", "not attempted": "✏️"}[self.status]
+        return f"{mark} {self.name}: {self.message}"
+
+    def _repr_html_(self):
+        color = {"correct": "#1b7837", "wrong": "#b2182b", "not attempted": "#4d4d4d"}[self.status]
+        import html
+        return f"<div style='color:{color};font-weight:bold'>{html.escape(str(self))}</div>"
+
+
+class _Wrong(Exception):
+    """Raised inside a checker with the message for the student."""
+
+
+def _call(fn, *args):
+    """Call the student's function; NotImplementedError and None mean 'not attempted'."""
+    try:
+        out = fn(*args)
+    except NotImplementedError:
+        return None
+    except Exception as exc:
+        try:
+            names = list(inspect.signature(fn).parameters)
+        except (TypeError, ValueError):
+            names = [f"argument {k}" for k in range(len(args))]
+        given = ", ".join(f"{n} {np.shape(a)}" for n, a in zip(names, args) if isinstance(a, np.ndarray))
+        raise _Wrong(f"your function raised {type(exc).__name__}: {exc}"
+                     + (f" (it was given arrays of shapes {given})" if given else "")) from None
+    return out
+
+
+def _compare(out, want, what, slips=()):
+    """Explain how ``out`` differs from ``want`` without showing ``want``."""
+    if out is None:
+        raise _Wrong(f"{what} is None: return it")
+    out = np.asarray(out, dtype=float)
+    if out.shape != np.shape(want):
+        raise _Wrong(f"{what} has shape {out.shape}; it should have shape {np.shape(want)}")
+    if not np.all(np.isfinite(out)):
+        raise _Wrong(f"{what} contains NaN or infinity")
+    if np.allclose(out, want, rtol=1e-6, atol=1e-9):
+        return
+    for slip_value, explanation in slips:
+        if np.shape(slip_value) == out.shape and np.allclose(out, slip_value, rtol=1e-6, atol=1e-9):
+            raise _Wrong(f"{what} has the right shape but the wrong values: {explanation}")
+    err = np.max(np.abs(out - want))
+    raise _Wrong(f"{what} has the right shape but the wrong values (largest difference {err:.3g})")
+
+
+# --- the checkers: each takes the answer and raises _Wrong, returns None (not attempted) or True ---
+
+def _rnn_step(fn):
+    rng = np.random.default_rng(101)
+    for B, D, H in ((1, 3, 2), (4, 2, 5)):
+        q = rnn.init_params(D, H, rng)
+        q["b"] += rng.standard_normal(H)
+        x, h = rng.standard_normal((B, D)), rng.standard_normal((B, H))
+        out = _call(fn, q["W"].copy(), q["b"].copy(), x.copy(), h.copy())
+        if out is None:
+            return None
+        W, b = q["W"], q["b"]
+        z = h @ W[:, :H].T + x @ W[:, H:].T + b
+        slips = [(np.tanh(np.concatenate([x, h], 1) @ W.T + b) if W.shape[1] == H + D else None,
+                  "the concatenation is [h_{t-1}, x_t], hidden state first: W's first H columns act on h"),
+                 (sigmoid(z), "h_t uses tanh, not the sigmoid"),
+                 (z, "the activation tanh is missing"),
+                 (np.tanh(z - b), "the bias b is missing")]
+        _compare(out, rnn.step(q, x, h), f"h_t (for B={B}, D={D}, H={H})", [s for s in slips if s[0] is not None])
+    return True
+
+
+def _rnn_param_count(fn):
+    for D, H in ((3, 5), (10, 64), (1, 1)):
+        out = _call(fn, D, H)
+        if out is None:
+            return None
+        q = rnn.init_params(D, H, np.random.default_rng(0))
+        want = sum(v.size for v in q.values())
+        if out != want:
+            if out == H * (H + D):
+                raise _Wrong(f"for D={D}, H={H} you count the weights; the bias has parameters too")
+            if out == H * H + H:
+                raise _Wrong(f"for D={D}, H={H}: W acts on [h_{{t-1}}, x_t], so it has H + D columns")
+            raise _Wrong(f"for D={D}, H={H} you return {out}; count the entries of W (H, H + D) and b (H,)")
+    return True
+
+
+def _split_W(fn):
+    rng = np.random.default_rng(7)
+    D, H = 3, 4
+    W = rng.standard_normal((H, H + D))
+    out = _call(fn, W.copy(), H)
+    if out is None:
+        return None
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise _Wrong("return a pair (W_h, W_x)")
+    W_h, W_x = (np.asarray(a) for a in out)
+    if W_h.shape == (H, D) and W_x.shape == (H, H):
+        raise _Wrong("the pair is the wrong way round: W_h acts on h_{t-1} (H columns), W_x on x_t (D columns)")
+    _compare(W_h, W[:, :H], "W_h")
+    _compare(W_x, W[:, H:], "W_x")
+    return True
+
+
+def _step_jacobian(fn):
+    rng = np.random.default_rng(11)
+    D, H = 2, 4
+    q = rnn.init_params(D, H, rng)
+    x, h_prev = rng.standard_normal(D), rng.standard_normal(H)
+    out = _call(fn, q["W"].copy(), q["b"].copy(), x.copy(), h_prev.copy())
+    if out is None:
+        return None
+    h = rnn.step(q, x[None], h_prev[None])[0]
+    W_h = q["W"][:, :H]
+    want = (1 - h ** 2)[:, None] * W_h  # dh_t/dh_{t-1} = diag(1 - h_t^2) W_h
+    slips = [(W_h, "the derivative of tanh, diag(1 - h_t^2), is missing"),
+             (W_h * (1 - h ** 2)[None, :], "diag(1 - h_t^2) multiplies W_h from the left (rows), not the columns"),
+             ((1 - h_prev ** 2)[:, None] * W_h, "tanh' is taken at the new state h_t, not at h_{t-1}"),
+             (want.T, "the Jacobian is transposed: row k is the gradient of h_t[k]")]
+    _compare(out, want, "dh_t/dh_{t-1}", slips)
+    return True
+
+
+def _clip(fn):
+    rng = np.random.default_rng(3)
+    for scale in (0.1, 10.0):
+        grads = {"W": scale * rng.standard_normal((3, 4)), "b": scale * rng.standard_normal(3)}
+        want = {k: v.copy() for k, v in grads.items()}
+        optim.clip_grad_norm(want, 1.0)
+        out = _call(fn, {k: v.copy() for k, v in grads.items()}, 1.0)
+        if out is None:
+            return None
+        if not isinstance(out, dict) or set(out) != set(grads):
+            raise _Wrong("return a dict with the same keys as grads")
+        each = {k: v * min(1.0, 1.0 / np.linalg.norm(v)) for k, v in grads.items()}
+        for k in grads:
+            _compare(out[k], want[k], f"the clipped {k} (gradients of norm {optim.global_norm(grads):.2f})",
+                     [(each[k], "the norm is the global one, over all gradients together, not one per array")])
+    return True
+
+
+def _apply_gate(fn):
+    rng = np.random.default_rng(5)
+    v, z = rng.standard_normal((2, 5)), rng.standard_normal((2, 5)) * 3
+    out = _call(fn, v.copy(), z.copy())
+    if out is None:
+        return None
+    _compare(out, sigmoid(z) * v, "the gated vector", [(np.tanh(z) * v, "a gate uses the sigmoid (0..1), not tanh"),
+                                                        (z * v, "the gate's layer is sigmoid(z), not z itself"),
+                                                        (sigmoid(z) + v, "a gate multiplies pointwise")])
+    return True
+
+
+def _cell_update(fn):
+    rng = np.random.default_rng(9)
+    f, i = rng.uniform(0, 1, (2, 3)), rng.uniform(0, 1, (2, 3))
+    g, c_prev = rng.uniform(-1, 1, (2, 3)), rng.standard_normal((2, 3))
+    out = _call(fn, f.copy(), i.copy(), g.copy(), c_prev.copy())
+    if out is None:
+        return None
+    s = lstm.step(lstm.init_params(1, 3, rng), np.zeros((2, 1)), np.zeros((2, 3)), c_prev, force={"f": f, "i": i,
+                                                                                                   "g": g})
+    _compare(out, s.c, "C_t", [(f * c_prev + g, "the candidate is scaled by the input gate i_t"),
+                              (c_prev + i * g, "the old state is scaled by the forget gate f_t"),
+                              (f * c_prev * i * g, "the two parts are added, not multiplied"),
+                              (np.tanh(f * c_prev + i * g), "C_t is not squashed: only h_t = o_t tanh(C_t) is")])
+    return True
+
+
+def _sequence_shapes(answer):
+    if answer is None or answer == {} or answer is Ellipsis:
+        return None
+    want = {"speech recognition": "many-to-many (unaligned)", "machine translation": "many-to-many (unaligned)",
+            "handwriting generation": "one-to-many", "character language model": "many-to-many (aligned)",
+            "video frame classification": "many-to-many (aligned)", "image captioning": "one-to-many",
+            "sentiment of a review": "many-to-one"}
+    if not isinstance(answer, dict):
+        raise _Wrong("answer with a dict: application -> shape")
+    missing = sorted(set(want) - set(answer))
+    if missing:
+        raise _Wrong(f"these applications have no answer yet: {missing}")
+    wrong = sorted(k for k in want if str(answer[k]).strip().lower() != want[k])
+    if wrong:
+        raise _Wrong(f"{len(wrong)} of {len(want)} are not right yet: look again at {wrong}")
+    return True
+
+
+def _seen_so_far(fn):
+    rng = np.random.default_rng(2)
+    for T in (1, 5, 40):
+        events = (rng.uniform(size=T) < 0.1).astype(int)
+        out = _call(fn, events.copy())
+        if out is None:
+            return None
+        want = np.maximum.accumulate(events)
+        _compare(out, want, f"the labels for a film of {T} frames",
+                 [(events, "a frame-by-frame answer forgets the event one frame later: keep a state")])
+    return True
+
+
+EXERCISES = {
+    "sequence_shapes": (_sequence_shapes,
+                        "Ask of each application: how many inputs come in, how many outputs go out, and does "
+                        "output t belong to input t?",
+                        'answer = {"speech recognition": "many-to-many (unaligned)",\n'
+                        '          "machine translation": "many-to-many (unaligned)",\n'
+                        '          "handwriting generation": "one-to-many",\n'
+                        '          "character language model": "many-to-many (aligned)",\n'
+                        '          "video frame classification": "many-to-many (aligned)",\n'
+                        '          "image captioning": "one-to-many",\n'
+                        '          "sentiment of a review": "many-to-one"}'),
+    "seen_so_far": (_seen_so_far,
+                    "Carry one number from frame to frame: has the door opened yet? Update it with each frame.",
+                    "def seen_so_far(events):\n    state, out = 0, []\n    for e in events:\n"
+                    "        state = max(state, e)\n        out.append(state)\n    return np.array(out)"),
+    "rnn_step": (_rnn_step,
+                 "Join [h_prev, x_t] along the feature axis, multiply by W transposed, add b, apply tanh. "
+                 "Shapes: W (H, H + D), h_prev (B, H), x_t (B, D).",
+                 "def rnn_step(W, b, x_t, h_prev):\n    hx = np.concatenate([h_prev, x_t], axis=1)  # (B, H+D)\n"
+                 "    return np.tanh(hx @ W.T + b)                  # (B, H)"),
+    "rnn_param_count": (_rnn_param_count,
+                        "W has one row per hidden unit and one column per entry of [h_{t-1}, x_t]; b one per unit.",
+                        "def rnn_param_count(D, H):\n    return H * (H + D) + H"),
+    "split_W": (_split_W,
+                "The first H columns of W act on h_{t-1}, the remaining D on x_t.",
+                "def split_W(W, H):\n    return W[:, :H], W[:, H:]"),
+    "step_jacobian": (_step_jacobian,
+                      "h_t = tanh(z) with z = W_h h_{t-1} + W_x x_t + b; the chain rule gives tanh'(z) times dz/dh.",
+                      "def step_jacobian(W, b, x_t, h_prev):\n    H = len(h_prev)\n"
+                      "    h = np.tanh(W[:, :H] @ h_prev + W[:, H:] @ x_t + b)\n"
+                      "    return (1 - h**2)[:, None] * W[:, :H]  # diag(1 - h^2) W_h"),
+    "clip": (_clip,
+             "Compute one norm over all arrays together: sqrt of the sum of every squared entry.",
+             "def clip(grads, max_norm):\n    norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))\n"
+             "    scale = min(1.0, max_norm / norm)\n    return {k: g * scale for k, g in grads.items()}"),
+    "apply_gate": (_apply_gate,
+                   "A gate is a sigmoid layer (values between 0 and 1) and a pointwise multiplication.",
+                   "def apply_gate(v, z):\n    return 1 / (1 + np.exp(-z)) * v"),
+    "cell_update": (_cell_update,
+                    "The old state, scaled by what is kept, plus the candidate, scaled by what is written.",
+                    "def cell_update(f, i, g, c_prev):\n    return f * c_prev + i * g"),
+}
+
+
+def check(name, answer):
+    """Check an answer; prints the verdict and returns a Result (truthy when correct)."""
+    if name not in EXERCISES:
+        raise KeyError(f"no exercise named {name!r}; the exercises are {sorted(EXERCISES)}")
+    checker = EXERCISES[name][0]
+    if answer is None or (callable(answer) and _is_template(answer)):
+        result = Result(name, "not attempted", "replace the `...` (or the raise) with your code, then run again")
+    else:
+        try:
+            ok = checker(answer)
+        except _Wrong as exc:
+            result = Result(name, "wrong", f"{exc}. hint({name!r}) may help.")
+        else:
+            result = (Result(name, "correct", "correct, on every input tried") if ok else
+                      Result(name, "not attempted", "your function returned None: finish it, then run again"))
+    print(result)
+    return result
+
+
+def _is_template(fn):
+    """A function whose body is still only `...`, `pass` or `raise NotImplementedError` (the chapter's template)."""
+    import ast
+    import textwrap
+    if getattr(fn, "__name__", "") == "<lambda>":
+        return False
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    func = tree.body[0] if tree.body and isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+    if func is None:
+        return False
+    body = [n for n in func.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)
+                                         and isinstance(n.value.value, str))]  # drop the docstring
+    def empty(n):
+        return (isinstance(n, ast.Pass) or (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)
+                                            and n.value.value is Ellipsis)
+                or (isinstance(n, ast.Raise) and "NotImplementedError" in ast.unparse(n)))
+    return all(empty(n) for n in body)
+
+
+def hint(name):
+    """A hint for the exercise (without the answer)."""
+    print(f"💡 {EXERCISES[name][1]}")
+
+
+def solution(name):
+    """The model solution (try first: check tells you what differs)."""
+    print(EXERCISES[name][2])

@@ -1,0 +1,91 @@
+"""Good answers pass, typical wrong ones fail with a useful message, templates count as not attempted."""
+import numpy as np
+import pytest
+
+from lstm_helpers import exercises as ex
+
+
+def sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def status(name, answer, capsys=None):
+    return ex.check(name, answer).status
+
+
+def rnn_step(W, b, x_t, h_prev):
+    return np.tanh(np.concatenate([h_prev, x_t], axis=1) @ W.T + b)
+
+
+def test_every_solution_passes(capsys):
+    for name in ex.EXERCISES:
+        scope = {"np": np}
+        exec(ex.EXERCISES[name][2], scope)
+        if name == "sequence_shapes":
+            assert ex.check(name, scope["answer"])
+            continue
+        fn = next(v for k, v in scope.items() if callable(v) and k not in ("np",))
+        assert ex.check(name, fn), name
+
+
+def test_templates_are_not_attempted(capsys):
+    def rnn_step_template(W, b, x_t, h_prev):
+        ...
+
+    def raises(W, b, x_t, h_prev):
+        raise NotImplementedError
+
+    def returns_none(W, b, x_t, h_prev):
+        h = None
+        return h
+
+    for fn in (rnn_step_template, raises, returns_none):
+        assert ex.check("rnn_step", fn).status == "not attempted"
+    assert ex.check("sequence_shapes", None).status == "not attempted"
+    assert "not attempted" in capsys.readouterr().out or True
+
+
+@pytest.mark.parametrize("wrong,expect", [
+    (lambda W, b, x, h: np.tanh(np.concatenate([h, x], 1) @ W + b), "raised ValueError"),        # W not transposed
+    (lambda W, b, x, h: np.tanh(np.concatenate([x, h], 1) @ W.T + b), "hidden state first"),     # [x, h]
+    (lambda W, b, x, h: sig(np.concatenate([h, x], 1) @ W.T + b), "tanh, not the sigmoid"),       # sigmoid
+    (lambda W, b, x, h: np.concatenate([h, x], 1) @ W.T + b, "activation tanh is missing"),
+    (lambda W, b, x, h: np.tanh(np.concatenate([h, x], 1) @ W.T), "bias b is missing"),
+    (lambda W, b, x, h: np.tanh(np.concatenate([h, x], 1) @ W.T + b).T, "shape"),               # (H, B)
+])
+def test_typical_rnn_step_mistakes_are_named(wrong, expect, capsys):
+    r = ex.check("rnn_step", wrong)
+    assert r.status == "wrong" and expect in r.message, r.message
+    true = rnn_step(np.ones((2, 5)), np.zeros(2), np.ones((1, 3)), np.ones((1, 2)))
+    assert f"{true[0, 0]:.4f}" not in r.message  # the expected numbers are not given away
+
+
+def test_other_exercises_catch_their_slips(capsys):
+    assert "bias" in ex.check("rnn_param_count", lambda D, H: H * (H + D)).message
+    assert "H + D columns" in ex.check("rnn_param_count", lambda D, H: H * H + H).message
+    assert "wrong way round" in ex.check("split_W", lambda W, H: (W[:, H:], W[:, :H])).message
+
+    def jac_no_tanh(W, b, x, h_prev):
+        return W[:, :len(h_prev)]
+    assert "derivative of tanh" in ex.check("step_jacobian", jac_no_tanh).message
+
+    def clip_each(grads, max_norm):
+        return {k: g * min(1.0, max_norm / np.linalg.norm(g)) for k, g in grads.items()}
+    assert "global" in ex.check("clip", clip_each).message
+    assert "sigmoid" in ex.check("apply_gate", lambda v, z: np.tanh(z) * v).message
+    assert "input gate" in ex.check("cell_update", lambda f, i, g, c: f * c + g).message
+    assert "not squashed" in ex.check("cell_update", lambda f, i, g, c: np.tanh(f * c + i * g)).message
+    assert "keep a state" in ex.check("seen_so_far", lambda e: e).message
+    r = ex.check("sequence_shapes", {"speech recognition": "one-to-many"})
+    assert r.status == "wrong" and "no answer yet" in r.message
+
+
+def test_result_display_hint_and_solution(capsys):
+    r = ex.check("apply_gate", lambda v, z: sig(z) * v)
+    assert bool(r) and "✅" in str(r) and "#1b7837" in r._repr_html_()
+    ex.hint("apply_gate")
+    ex.solution("apply_gate")
+    out = capsys.readouterr().out
+    assert "💡" in out and "def apply_gate" in out
+    with pytest.raises(KeyError, match="exercises are"):
+        ex.check("nope", None)
