@@ -200,8 +200,9 @@ def _cell_update(fn):
 
 
 def _sequence_shapes(answer):
-    if answer is None or answer == {} or answer is Ellipsis:
-        return None
+    if answer is None or answer is Ellipsis or (isinstance(answer, dict) and
+                                                all(v is Ellipsis for v in answer.values())):
+        return None  # the template, untouched
     want = {"speech recognition": "many-to-many (unaligned)", "machine translation": "many-to-many (unaligned)",
             "handwriting generation": "one-to-many", "character language model": "many-to-many (aligned)",
             "video frame classification": "many-to-many (aligned)", "image captioning": "one-to-many",
@@ -288,7 +289,8 @@ def check(name, answer):
             result = Result(name, "wrong", f"{exc}. hint({name!r}) may help.")
         else:
             result = (Result(name, "correct", "correct, on every input tried") if ok else
-                      Result(name, "not attempted", "your function returned None: finish it, then run again"))
+                      Result(name, "not attempted", "the answer is still the template (or returns None): "
+                                                            "fill it in, then run again"))
     print(result)
     return result
 

@@ -48,6 +48,17 @@ def _sequence_stepper():
     return s.heat_image.value, alt
 
 
+def _rnn_stepper():
+    from . import widgets
+    s = widgets.SequenceStepper(cell="rnn")
+    s.t.value = 4
+    h = s.out
+    alt = (f"A heatmap of the two hidden units of a small vanilla RNN over {s.T} steps, step 4 outlined. The "
+           f"input spike at t = 2 drives the state to {h[2, 0]:.2f} and {h[2, 1]:.2f}; {s.T - 3} steps later it "
+           f"has faded to {h[-1, 0]:.2f} and {h[-1, 1]:.2f}.")
+    return s.heat_image.value, alt
+
+
 def _gradient_flow():
     from . import widgets
     g = widgets.GradientFlowExplorer()
@@ -76,6 +87,7 @@ FIGURES = {  # file stem -> a function returning (PNG bytes, alt text)
        for part in ("forget", "input", "update", "output")},
     "gate_explorer": _gate_explorer,
     "sequence_stepper": _sequence_stepper,
+    "rnn_stepper": _rnn_stepper,
     "gradient_flow": _gradient_flow,
 }
 

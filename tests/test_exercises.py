@@ -89,3 +89,7 @@ def test_result_display_hint_and_solution(capsys):
     assert "💡" in out and "def apply_gate" in out
     with pytest.raises(KeyError, match="exercises are"):
         ex.check("nope", None)
+
+
+def test_untouched_dict_template_is_not_attempted(capsys):
+    assert ex.check("sequence_shapes", {"speech recognition": ..., "image captioning": ...}).status == "not attempted"
