@@ -30,8 +30,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 # Inside a container one is often root, which Jupyter refuses unless told.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# The server's root is the repository (the chapters link ../images/); it opens on notebooks/.
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ALLOW_ROOT)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. \
+		--ServerApp.default_url=/lab/tree/notebooks/00_overview.ipynb $(ALLOW_ROOT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -9,7 +9,7 @@ inputs of several shapes against the package's own math and reports one of:
                   without printing the expected numbers
   correct
 
-``check`` returns a Result (truthy when correct) and prints its message.
+``check`` returns a Result (truthy when correct) that shows its message when displayed.
 """
 import inspect
 from dataclasses import dataclass
@@ -29,6 +29,9 @@ class Result:
 
     def __bool__(self):
         return self.status == "correct"
+
+    def __repr__(self):
+        return str(self)
 
     def __str__(self):
         mark = {"correct": "✅", "wrong": "❌", "not attempted": "✏️"}[self.status]
@@ -276,7 +279,7 @@ EXERCISES = {
 
 
 def check(name, answer):
-    """Check an answer; prints the verdict and returns a Result (truthy when correct)."""
+    """Check an answer; returns a Result (truthy when correct) that displays the verdict."""
     if name not in EXERCISES:
         raise KeyError(f"no exercise named {name!r}; the exercises are {sorted(EXERCISES)}")
     checker = EXERCISES[name][0]
@@ -291,7 +294,6 @@ def check(name, answer):
             result = (Result(name, "correct", "correct, on every input tried") if ok else
                       Result(name, "not attempted", "the answer is still the template (or returns None): "
                                                             "fill it in, then run again"))
-    print(result)
     return result
 
 

@@ -280,7 +280,8 @@ class SequenceStepper(_Explorer):
         self.diagram = diagrams.LSTMCell(hidden_size=H, input_size=D) if cell == "lstm" and H <= 2 and D <= 4 \
             else None
         self._rerun()
-        pictures = W.HBox([self.heat_image, self.cell_image], layout=W.Layout(flex_flow="row wrap"))
+        shown = [self.heat_image] + ([self.cell_image] if self.diagram is not None else [])
+        pictures = W.HBox(shown, layout=W.Layout(flex_flow="row wrap"))
         self.children = [W.HBox(controls), pictures, self.readout, self.errors]
 
     def _rerun(self):

@@ -39,14 +39,17 @@ def _free_port():
 
 
 @contextmanager
-def jupyterlab(notebook_dir=ROOT / "notebooks", timeout=90, voila=None, user_settings=True):
-    """Start JupyterLab (which also serves Notebook 7 at /notebooks/...) on a copy of ``notebook_dir``.
+def jupyterlab(timeout=90, voila=None, user_settings=True):
+    """Start JupyterLab (which also serves Notebook 7) on a copy of notebooks/ and images/.
 
-    With ``voila="name.ipynb"``, start Voila on that notebook instead. Yields (base_url, token, root).
+    The copy keeps the repository's layout, so the chapters' ../images/ links resolve as they do
+    under `make lab`. With ``voila="name.ipynb"``, start Voila on that notebook instead.
+    Yields (base_url, token, root); notebooks are at notebooks/<name> under the root.
     """
     tmp = Path(tempfile.mkdtemp(prefix="lstm-browser-"))
-    root = tmp / "notebooks"
-    shutil.copytree(notebook_dir, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    root = tmp / "course"
+    for folder in ("notebooks", "images"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     settings = tmp / "settings"
     for plugin, values in {
         "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
@@ -61,7 +64,7 @@ def jupyterlab(notebook_dir=ROOT / "notebooks", timeout=90, voila=None, user_set
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), JUPYTERLAB_SETTINGS_DIR=str(settings),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"))
     if voila:
-        cmd = [sys.executable, "-m", "voila", str(root / voila), "--no-browser", "--Voila.ip=127.0.0.1",
+        cmd = [sys.executable, "-m", "voila", str(root / "notebooks" / voila), "--no-browser", "--Voila.ip=127.0.0.1",
                f"--port={port}", f"--token={token}", "--Voila.port_retries=0"]
     else:
         cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
@@ -109,8 +112,10 @@ def browser_page(chromium):
 
 
 UIS = {  # how to open a notebook, and what shows an idle kernel
-    "lab": ("{base}/lab/tree/{name}?token={token}", ".jp-StatusBar-Widget:has-text('| Idle')"),
-    "notebook7": ("{base}/notebooks/{name}?token={token}", ".jp-Notebook-ExecutionIndicator[data-status='idle']"),
+    # ?reset: a fresh workspace, or JupyterLab reopens the tabs of the previous test beside this one
+    "lab": ("{base}/lab/tree/notebooks/{name}?reset&token={token}", ".jp-StatusBar-Widget:has-text('| Idle')"),
+    "notebook7": ("{base}/notebooks/notebooks/{name}?token={token}",
+                  ".jp-Notebook-ExecutionIndicator[data-status='idle']"),
 }
 
 
@@ -125,7 +130,8 @@ def open_and_run_all(page, base, token, name, ui="lab", timeout_ms=120_000):
     # every code cell gets an execution count when it has run ([*] while queued or running)
     page.wait_for_function(
         """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+            const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find(p => p.offsetParent !== null);
+            const prompts = panel ? [...panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')] : [];
             return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
         }""", timeout=timeout_ms)
     page.wait_for_selector(idle, timeout=timeout_ms)

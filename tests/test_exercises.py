@@ -9,9 +9,6 @@ def sig(z):
     return 1 / (1 + np.exp(-z))
 
 
-def status(name, answer, capsys=None):
-    return ex.check(name, answer).status
-
 
 def rnn_step(W, b, x_t, h_prev):
     return np.tanh(np.concatenate([h_prev, x_t], axis=1) @ W.T + b)
@@ -42,7 +39,6 @@ def test_templates_are_not_attempted(capsys):
     for fn in (rnn_step_template, raises, returns_none):
         assert ex.check("rnn_step", fn).status == "not attempted"
     assert ex.check("sequence_shapes", None).status == "not attempted"
-    assert "not attempted" in capsys.readouterr().out or True
 
 
 @pytest.mark.parametrize("wrong,expect", [
