@@ -4,6 +4,10 @@ Each step draws a fresh batch, computes the loss and gradients, clips them by
 global norm (exploding gradients, Pascanu et al. 2013) and lets the optimiser
 update the parameters in place. Every ``eval_every`` steps the validation loss is
 recorded. The History it returns can plot the loss curve (``History.plot``).
+
+The loop runs with one BLAS thread: at these matrix sizes one is as fast as two,
+and on a shared machine (a JupyterHub, or tests running beside it) several
+threads per process spin against each other and can make training many times slower.
 """
 import time
 from dataclasses import dataclass, field
@@ -61,33 +65,41 @@ def train(model, batches, steps, optimizer=None, clip=1.0, val=None, eval_every=
     if progress:
         from tqdm.auto import tqdm
         bar = tqdm(total=steps, desc=f"training {model.cell.upper()}", leave=True)
+    from threadpoolctl import threadpool_limits
     start = time.perf_counter()
     try:
-        for step in range(1, steps + 1):
-            x, y = batches()
-            loss, grads = model.loss_and_grads(x, y)
-            hist.grad_norm.append(optim.clip_grad_norm(grads, clip) if clip else optim.global_norm(grads))
-            optimizer.step(grads)
-            hist.steps.append(step)
-            hist.loss.append(loss)
-            done = False
-            if val is not None and (step % eval_every == 0 or step == steps):
-                hist.val_steps.append(step)
-                hist.val_loss.append(model.evaluate(*val))
-                done = target is not None and hist.val_loss[-1] < target
-                if callback is not None:
-                    callback(hist)
-            if bar is not None:
-                bar.update(1)
-                if step % 10 == 0 or done or step == steps:
-                    post = {"loss": f"{loss:.4f}"}
-                    if hist.val_loss:
-                        post["val"] = f"{hist.val_loss[-1]:.4f}"
-                    bar.set_postfix(post, refresh=False)
-            if done:
-                break
+        with threadpool_limits(limits=1, user_api="blas"):
+            _loop(model, batches, steps, optimizer, clip, val, eval_every, target, callback, hist, bar)
     finally:
         hist.seconds = time.perf_counter() - start
         if bar is not None:
             bar.close()
     return hist
+
+
+def _loop(model, batches, steps, optimizer, clip, val, eval_every, target, callback, hist, bar):
+    """The steps of train(), each: a batch, loss and gradients, clipping, an update, maybe a validation."""
+    for step in range(1, steps + 1):
+        x, y = batches()
+        loss, grads = model.loss_and_grads(x, y)
+        hist.grad_norm.append(optim.clip_grad_norm(grads, clip) if clip else optim.global_norm(grads))
+        optimizer.step(grads)
+        hist.steps.append(step)
+        hist.loss.append(loss)
+        done = False
+        if val is not None and (step % eval_every == 0 or step == steps):
+            hist.val_steps.append(step)
+            hist.val_loss.append(model.evaluate(*val))
+            done = target is not None and hist.val_loss[-1] < target
+            if callback is not None:
+                callback(hist)
+        if bar is not None:
+            bar.update(1)
+            if step % 10 == 0 or done or step == steps:
+                post = {"loss": f"{loss:.4f}"}
+                if hist.val_loss:
+                    post["val"] = f"{hist.val_loss[-1]:.4f}"
+                bar.set_postfix(post, refresh=False)
+        if done:
+            break
+

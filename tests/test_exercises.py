@@ -89,3 +89,13 @@ def test_result_display_hint_and_solution(capsys):
 
 def test_untouched_dict_template_is_not_attempted(capsys):
     assert ex.check("sequence_shapes", {"speech recognition": ..., "image captioning": ...}).status == "not attempted"
+
+
+def test_reasonable_variants_of_correct_answers_pass():
+    assert ex.check("split_W", lambda W, H: np.split(W, [H], axis=1))  # a list, not a tuple
+    scope = {}
+    exec(ex.EXERCISES["sequence_shapes"][2], scope)
+    commas = {k: v.replace(" (", ", ").rstrip(")") for k, v in scope["answer"].items()}
+    assert ex.check("sequence_shapes", commas)  # "many-to-many, unaligned", as the chapter's table spells it
+    r = ex.check("sequence_shapes", {**commas, "image captioning": "one to lots"})
+    assert r.status == "wrong" and "one of" in r.message
