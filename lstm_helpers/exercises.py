@@ -148,7 +148,9 @@ def _step_jacobian(fn):
         return None
     h = rnn.step(q, x[None], h_prev[None])[0]
     W_h = q["W"][:, :H]
-    want = (1 - h ** 2)[:, None] * W_h  # dh_t/dh_{t-1} = diag(1 - h_t^2) W_h
+    # the package's own backward gives the Jacobian: H copies of the step, copy k asks for the gradient of h_t[k]
+    _, cache = rnn.forward(q, np.broadcast_to(x, (H, 1, D)), np.broadcast_to(h_prev, (H, H)))
+    want = rnn.backward(np.eye(H)[:, None, :], cache)["h0"]
     slips = [(W_h, "the derivative of tanh, diag(1 - h_t^2), is missing"),
              (W_h * (1 - h ** 2)[None, :], "diag(1 - h_t^2) multiplies W_h from the left (rows), not the columns"),
              ((1 - h_prev ** 2)[:, None] * W_h, "tanh' is taken at the new state h_t, not at h_{t-1}"),
