@@ -242,6 +242,40 @@ def _seen_so_far(fn):
     return True
 
 
+def _forget_gate(fn):
+    rng = np.random.default_rng(13)
+    for B, D, H in ((1, 2, 3), (4, 3, 2)):
+        p = lstm.init_params(D, H, rng)
+        p["b_f"] += rng.standard_normal(H)
+        x, h = rng.standard_normal((B, D)), rng.standard_normal((B, H))
+        out = _call(fn, p["W_f"].copy(), p["b_f"].copy(), x.copy(), h.copy())
+        if out is None:
+            return None
+        W, b = p["W_f"], p["b_f"]
+        z = h @ W[:, :H].T + x @ W[:, H:].T + b
+        slips = [(sigmoid(np.concatenate([x, h], 1) @ W.T + b),
+                  "the concatenation is [h_{t-1}, x_t], hidden state first"),
+                 (np.tanh(z), "a gate uses the sigmoid (values in 0..1), not tanh"),
+                 (sigmoid(z - b), "the bias b_f is missing")]
+        _compare(out, lstm.step(p, x, h, np.zeros((B, H))).f, f"f_t (for B={B}, D={D}, H={H})", slips)
+    return True
+
+
+def _steps_to_forget(fn):
+    for b in (-1.0, 0.0, 1.0, 3.0, 5.0):
+        out = _call(fn, b)
+        if out is None:
+            return None
+        f = float(sigmoid(b))
+        want = int(np.ceil(np.log(0.01) / np.log(f)))  # the first t with f^t < 1 %
+        if out != want:
+            if out == want - 1 or out == int(np.floor(np.log(0.01) / np.log(f))):
+                raise _Wrong(f"for b_f = {b} you return {out}: that many steps still leave at least 1 %")
+            raise _Wrong(f"for b_f = {b} you return {out}; remember that f = sigmoid(b_f), and that the value "
+                         "left after t steps is f**t")
+    return True
+
+
 EXERCISES = {
     "sequence_shapes": (_sequence_shapes,
                         "Ask of each application: how many inputs come in, how many outputs go out, and does "
@@ -277,6 +311,16 @@ EXERCISES = {
              "Compute one norm over all arrays together: sqrt of the sum of every squared entry.",
              "def clip(grads, max_norm):\n    norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))\n"
              "    scale = min(1.0, max_norm / norm)\n    return {k: g * scale for k, g in grads.items()}"),
+    "forget_gate": (_forget_gate,
+                    "Exactly like one RNN step, with the sigmoid in place of tanh: join [h_prev, x_t], multiply "
+                    "by W_f transposed, add b_f.",
+                    "def forget_gate(W_f, b_f, x_t, h_prev):\n    hx = np.concatenate([h_prev, x_t], axis=1)\n"
+                    "    return 1 / (1 + np.exp(-(hx @ W_f.T + b_f)))"),
+    "steps_to_forget": (_steps_to_forget,
+                        "With nothing written, C_t = f**t C_0. Find the smallest whole t with f**t < 0.01: "
+                        "take logarithms (both are negative).",
+                        "def steps_to_forget(b_f):\n    f = 1 / (1 + np.exp(-b_f))\n"
+                        "    return int(np.ceil(np.log(0.01) / np.log(f)))"),
     "apply_gate": (_apply_gate,
                    "A gate is a sigmoid layer (values between 0 and 1) and a pointwise multiplication.",
                    "def apply_gate(v, z):\n    return 1 / (1 + np.exp(-z)) * v"),

@@ -59,6 +59,16 @@ def _rnn_stepper():
     return s.heat_image.value, alt
 
 
+def _forget_survival():
+    from . import widgets
+    s = widgets.ForgetSurvivalExplorer()
+    c, b = s.values["cell"], s.values["bias"]
+    alt = (f"On a log scale, the fraction of a value left in an LSTM's cell t steps after it was written, with "
+           f"nothing new written, for forget bias {s.forget_bias.value:.1f}: sigma(b_f) = {b[0]:.3f}, and after "
+           f"{s.T} steps {c[-1]:.1e} of the value is left in the real cell ({b[-1]:.1e} for sigma(b_f)^t).")
+    return s.image.value, alt
+
+
 def _gradient_flow():
     from . import widgets
     g = widgets.GradientFlowExplorer()
@@ -88,6 +98,7 @@ FIGURES = {  # file stem -> a function returning (PNG bytes, alt text)
     "gate_explorer": _gate_explorer,
     "sequence_stepper": _sequence_stepper,
     "rnn_stepper": _rnn_stepper,
+    "forget_survival": _forget_survival,
     "gradient_flow": _gradient_flow,
 }
 

@@ -480,3 +480,63 @@ class GateDemo(_Explorer):
     def _render(self):
         self.diagram.update(np.full(self.signal.shape, self.gate.value), self.signal)
         self.image.value = self.diagram.png()
+
+
+class ForgetSurvivalExplorer(_Explorer):
+    """How long a value survives in the cell: C_t / C_0 with nothing written (i = 0), by the forget bias.
+
+    The solid line is a real LSTM's cell (random weights, the bias from the slider, random inputs):
+    C_t / C_0 = f_1 f_2 ... f_t. The dotted line is sigmoid(b_f)^t, what the bias alone would give.
+
+    Parameters
+    ----------
+    hidden_size : int
+    seq_len : int, T
+    seed : int
+    forget_bias : starting value of b_f
+    """
+
+    def __init__(self, hidden_size=8, seq_len=100, seed=0, forget_bias=1.0):
+        super().__init__()
+        self._init_errors()
+        rng = np.random.default_rng(seed)
+        self.params = lstm.init_params(1, hidden_size, rng)
+        self.x = rng.standard_normal((1, seq_len, 1))
+        self.T, self.H = seq_len, hidden_size
+        self.forget_bias = _slider(forget_bias, -2.0, 6.0, "forget-gate bias b_f", step=0.1)
+        self.forget_bias.layout.width = "420px"
+        from matplotlib.figure import Figure
+        fig = Figure(figsize=(6.8, 3.4), layout="constrained")
+        self.ax = ax = fig.add_subplot()
+        t = np.arange(1, seq_len + 1)
+        self.line_cell, = ax.plot(t, np.ones(seq_len), lw=2, color="#1b9e77",
+                                  label="LSTM cell: C_t / C_0 (mean over units)")
+        self.line_bias, = ax.plot(t, np.ones(seq_len), lw=1.2, ls=":", color="k", label="σ(b_f)^t")
+        ax.set_yscale("log")
+        ax.set_ylim(1e-15, 2)
+        ax.set_xlim(1, seq_len)
+        ax.set_xlabel("steps t after the value was written")
+        ax.set_ylabel("fraction left")
+        ax.legend(fontsize=8, loc="lower left", frameon=False)
+        self.note = ax.text(0.98, 0.95, "", transform=ax.transAxes, ha="right", va="top", fontsize=9)
+        self.figure = fig
+        self.image = W.Image(format="png", layout=W.Layout(width="600px"))
+        self.forget_bias.observe(self._guarded(self._render), "value")
+        self._render()
+        self.children = [self.forget_bias, self.image, self.errors]
+
+    def survival(self):
+        """(C_t / C_0 of the LSTM averaged over units, sigmoid(b_f)^t), each of shape (T,)."""
+        p = {k: v.copy() for k, v in self.params.items()}
+        p["b_f"][:] = self.forget_bias.value
+        out, _ = lstm.forward(p, self.x, c0=np.ones((1, self.H)), force={"i": 0.0})
+        f0 = float(1 / (1 + np.exp(-self.forget_bias.value)))
+        return out.c[0].mean(axis=1), f0 ** np.arange(1, self.T + 1)
+
+    def _render(self):
+        cell, bias = self.survival()
+        self.values = {"cell": cell, "bias": bias}
+        self.line_cell.set_ydata(np.maximum(cell, 1e-30))
+        self.line_bias.set_ydata(np.maximum(bias, 1e-30))
+        self.note.set_text(f"σ(b_f) = {bias[0]:.3f};  after {self.T} steps: {cell[-1]:.1e} left")
+        self.image.value = plots.png_bytes(self.figure, dpi=80)

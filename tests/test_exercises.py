@@ -99,3 +99,12 @@ def test_reasonable_variants_of_correct_answers_pass():
     assert ex.check("sequence_shapes", commas)  # "many-to-many, unaligned", as the chapter's table spells it
     r = ex.check("sequence_shapes", {**commas, "image captioning": "one to lots"})
     assert r.status == "wrong" and "one of" in r.message
+
+
+def test_forget_gate_exercises(capsys):
+    assert "sigmoid" in ex.check("forget_gate", lambda W, b, x, h: np.tanh(np.concatenate([h, x], 1) @ W.T + b)).message
+    assert "hidden state first" in ex.check(
+        "forget_gate", lambda W, b, x, h: sig(np.concatenate([x, h], 1) @ W.T + b)).message
+    assert "still leave" in ex.check(
+        "steps_to_forget", lambda b: int(np.floor(np.log(0.01) / np.log(sig(b))))).message
+    assert "sigmoid(b_f)" in ex.check("steps_to_forget", lambda b: 7).message

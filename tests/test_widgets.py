@@ -143,3 +143,16 @@ def test_gate_demo_and_live_loss_curve():
     train.train(model, lambda: tasks.adding_problem(8, 5, rng), 20, val=tasks.adding_problem(20, 5, rng),
                 eval_every=10, progress=False, callback=curve.track("RNN"))
     assert list(curve.histories) == ["RNN"] and curve.value != empty
+
+
+def test_forget_survival_explorer_follows_the_bias():
+    s = widgets.ForgetSurvivalExplorer(hidden_size=4, seq_len=50)
+    left = {}
+    for b in (s.forget_bias.min, 1.0, 3.0, s.forget_bias.max):
+        before = s.image.value
+        s.forget_bias.value = b
+        assert s.last_error is None and s.image.value != before
+        assert np.all(np.isfinite(s.values["cell"]))
+        left[b] = s.values["cell"][-1]
+    assert left[s.forget_bias.min] < left[1.0] < left[3.0] < left[s.forget_bias.max]
+    np.testing.assert_allclose(s.values["bias"], (1 / (1 + np.exp(-6.0))) ** np.arange(1, 51))
