@@ -19,6 +19,7 @@ import ipywidgets as W
 import numpy as np
 
 from . import diagrams, gradflow, lstm, plots, rnn
+from .activations import sigmoid
 
 GATE_NAMES = {"f": "forget gate f", "i": "input gate i", "g": "candidate C̃", "o": "output gate o"}
 PARAM_OF_GATE = {"f": "f", "i": "i", "g": "c", "o": "o"}  # the candidate's weights are W_c, b_c
@@ -530,7 +531,7 @@ class ForgetSurvivalExplorer(_Explorer):
         p = {k: v.copy() for k, v in self.params.items()}
         p["b_f"][:] = self.forget_bias.value
         out, _ = lstm.forward(p, self.x, c0=np.ones((1, self.H)), force={"i": 0.0})
-        f0 = float(1 / (1 + np.exp(-self.forget_bias.value)))
+        f0 = float(sigmoid(self.forget_bias.value))
         return out.c[0].mean(axis=1), f0 ** np.arange(1, self.T + 1)
 
     def _render(self):
