@@ -18,11 +18,9 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 INK = "#2b2b2b"
-FADED = "#c8c8c8"
 LAYER = "#9ecae1"     # neural-network layers (boxes)
 POINTWISE = "#fdd0a2"  # pointwise operations (circles)
 CELL_BG = "#f4f4f4"
-HIGHLIGHT_BG = "#fff7d6"
 FORCED = "#d62728"
 
 GATE_CMAP = colormaps["viridis"]   # values in [0, 1]
@@ -505,9 +503,6 @@ def repeating_module(kind="lstm", ax=None):
     ax.text(4.0, -2.3, "$x_t$", ha="center", va="top", fontsize=12)
     ax.text(14.6, 10.45, "$h_t$", ha="center", va="bottom", fontsize=12)
     return ax
-
-
-SHAPES = ("one-to-one", "one-to-many", "many-to-one", "many-to-many (unaligned)", "many-to-many (aligned)")
 
 
 def sequence_shapes(ax=None):

@@ -39,7 +39,7 @@ def _free_port():
 
 
 @contextmanager
-def jupyterlab(timeout=90, voila=None, user_settings=True):
+def jupyterlab(timeout=90, voila=None):
     """Start JupyterLab (which also serves Notebook 7) on a copy of notebooks/ and images/.
 
     The copy keeps the repository's layout, so the chapters' ../images/ links resolve as they do
@@ -56,7 +56,7 @@ def jupyterlab(timeout=90, voila=None, user_settings=True):
                                                                             "checkForUpdates": False},
         "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none",
                                                                        "autoStartDefaultKernel": True},
-    }.items() if user_settings else ():
+    }.items():
         path = settings / plugin
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
