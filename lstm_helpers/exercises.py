@@ -276,6 +276,59 @@ def _steps_to_forget(fn):
     return True
 
 
+def _input_and_candidate(fn):
+    rng = np.random.default_rng(17)
+    for B, D, H in ((1, 2, 3), (4, 3, 2)):
+        p = lstm.init_params(D, H, rng)
+        p["b_i"] += rng.standard_normal(H)
+        p["b_c"] += rng.standard_normal(H)
+        x, h = rng.standard_normal((B, D)), rng.standard_normal((B, H))
+        out = _call(fn, p["W_i"].copy(), p["b_i"].copy(), p["W_c"].copy(), p["b_c"].copy(), x.copy(), h.copy())
+        if out is None:
+            return None
+        if not (isinstance(out, (tuple, list)) and len(out) == 2):
+            raise _Wrong("return two arrays, (i_t, C~_t)")
+        s = lstm.step(p, x, h, np.zeros((B, H)))
+        zi = h @ p["W_i"][:, :H].T + x @ p["W_i"][:, H:].T + p["b_i"]
+        zc = h @ p["W_c"][:, :H].T + x @ p["W_c"][:, H:].T + p["b_c"]
+        xh = np.concatenate([x, h], 1)
+        where = f" (for B={B}, D={D}, H={H})"
+        _compare(out[0], s.i, "i_t" + where,
+                 [(sigmoid(xh @ p["W_i"].T + p["b_i"]), "the concatenation is [h_{t-1}, x_t], hidden state first"),
+                  (np.tanh(zi), "the input gate is a gate: the sigmoid (0..1), not tanh"),
+                  (sigmoid(zi - p["b_i"]), "the bias b_i is missing"),
+                  (sigmoid(zc), "i_t uses W_i and b_i; you used the candidate's weights")])
+        _compare(out[1], s.g, "C~_t" + where,
+                 [(np.tanh(xh @ p["W_c"].T + p["b_c"]), "the concatenation is [h_{t-1}, x_t], hidden state first"),
+                  (sigmoid(zc), "the candidate is not a gate: it uses tanh (values in -1..1), not the sigmoid"),
+                  (np.tanh(zc - p["b_c"]), "the bias b_c is missing"),
+                  (s.i * s.g, "return the candidate itself; the input gate scales it only in the update")])
+    return True
+
+
+def _cell_state(fn):
+    rng = np.random.default_rng(19)
+    for B, D, H in ((1, 2, 2), (3, 3, 4)):
+        p = lstm.init_params(D, H, rng)
+        for k in ("b_f", "b_i", "b_c"):
+            p[k] += rng.standard_normal(H)
+        x, h, c = rng.standard_normal((B, D)), rng.standard_normal((B, H)), 2 * rng.standard_normal((B, H))
+        out = _call(fn, {k: v.copy() for k, v in p.items()}, x.copy(), h.copy(), c.copy())
+        if out is None:
+            return None
+        s = lstm.step(p, x, h, c)
+        sig_g = lstm.step(p, x, h, c, force={"g": sigmoid(h @ p["W_c"][:, :H].T + x @ p["W_c"][:, H:].T
+                                                          + p["b_c"])}).c
+        _compare(out, s.c, f"C_t (for B={B}, D={D}, H={H})",
+                 [(c + s.i * s.g, "the old state is scaled by the forget gate f_t"),
+                  (s.f * c + s.g, "the candidate is scaled by the input gate i_t"),
+                  (s.f * c + s.i, "what is written is i_t times the candidate C~_t"),
+                  (sig_g, "the candidate uses tanh, not the sigmoid"),
+                  (np.tanh(s.c), "C_t is not squashed: only h_t = o_t tanh(C_t) is"),
+                  (s.h, "return the new cell state C_t, not h_t")])
+    return True
+
+
 EXERCISES = {
     "sequence_shapes": (_sequence_shapes,
                         "Ask of each application: how many inputs come in, how many outputs go out, and does "
@@ -321,6 +374,24 @@ EXERCISES = {
                         "take logarithms (both are negative).",
                         "def steps_to_forget(b_f):\n    f = 1 / (1 + np.exp(-b_f))\n"
                         "    return int(np.ceil(np.log(0.01) / np.log(f)))"),
+    "input_and_candidate": (_input_and_candidate,
+                            "Two layers on the same [h_prev, x_t]: the gate with W_i, b_i and the sigmoid; the "
+                            "candidate with W_c, b_c and tanh.",
+                            "def input_and_candidate(W_i, b_i, W_c, b_c, x_t, h_prev):\n"
+                            "    hx = np.concatenate([h_prev, x_t], axis=1)        # (B, H + D)\n"
+                            "    i_t = 1 / (1 + np.exp(-(hx @ W_i.T + b_i)))       # (B, H), in (0, 1)\n"
+                            "    g_t = np.tanh(hx @ W_c.T + b_c)                    # (B, H), in (-1, 1)\n"
+                            "    return i_t, g_t"),
+    "cell_state": (_cell_state,
+                   "Compute f_t, i_t and C~_t from [h_prev, x_t] with their own weights, then "
+                   "C_t = f_t * C_{t-1} + i_t * C~_t, entry by entry.",
+                   "def cell_state(p, x_t, h_prev, c_prev):\n"
+                   "    hx = np.concatenate([h_prev, x_t], axis=1)                # (B, H + D)\n"
+                   "    sigmoid = lambda z: 1 / (1 + np.exp(-z))\n"
+                   "    f = sigmoid(hx @ p[\"W_f\"].T + p[\"b_f\"])\n"
+                   "    i = sigmoid(hx @ p[\"W_i\"].T + p[\"b_i\"])\n"
+                   "    g = np.tanh(hx @ p[\"W_c\"].T + p[\"b_c\"])\n"
+                   "    return f * c_prev + i * g                                   # (B, H)"),
     "apply_gate": (_apply_gate,
                    "A gate is a sigmoid layer (values between 0 and 1) and a pointwise multiplication.",
                    "def apply_gate(v, z):\n    return 1 / (1 + np.exp(-z)) * v"),

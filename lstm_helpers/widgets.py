@@ -70,6 +70,7 @@ PRESETS = {  # biases (and weights set to 0) that make the cell do one thing, wh
     "remember": {"b_f": 6.0, "b_i": -6.0},
     "forget": {"b_f": -6.0, "b_i": -6.0},
     "overwrite": {"b_f": -6.0, "b_i": 6.0},
+    "accumulate": {"b_f": 6.0, "b_i": 6.0},
     "read out": {"b_o": 6.0},
 }
 
@@ -139,10 +140,10 @@ class GateExplorer(_Explorer):
             force_rows.append(W.HBox([box, val]))
         tabs.append(W.VBox(force_rows))
         titles.append("force by hand")
-        self.tabs = W.Tab(children=tabs, titles=titles)
+        self.tabs = W.Tab(children=tabs, titles=titles, layout=W.Layout(width="500px"))  # room for the titles
 
         self.preset = W.ToggleButtons(options=["—"] + list(PRESETS), value="—", description="preset",
-                                      style={"button_width": "86px"})
+                                      style={"button_width": "108px"})
         self.preset.observe(self._guarded(self._apply_preset), "value")
 
         self.cell = diagrams.LSTMCell(hidden_size=H, input_size=D)

@@ -108,3 +108,35 @@ def test_forget_gate_exercises(capsys):
     assert "still leave" in ex.check(
         "steps_to_forget", lambda b: int(np.floor(np.log(0.01) / np.log(sig(b))))).message
     assert "sigmoid(b_f)" in ex.check("steps_to_forget", lambda b: 7).message
+
+
+def _gates(p, x, h):
+    hx = np.concatenate([h, x], 1)
+    return (sig(hx @ p["W_f"].T + p["b_f"]), sig(hx @ p["W_i"].T + p["b_i"]), np.tanh(hx @ p["W_c"].T + p["b_c"]),
+            sig(hx @ p["W_o"].T + p["b_o"]))
+
+
+def test_input_gate_exercises(capsys):
+    def both(act_i, act_g, order="hx", bias=True):
+        def fn(W_i, b_i, W_c, b_c, x, h):
+            hx = np.concatenate([h, x] if order == "hx" else [x, h], 1)
+            return act_i(hx @ W_i.T + b_i * bias), act_g(hx @ W_c.T + b_c * bias)
+        return fn
+    assert ex.check("input_and_candidate", both(sig, np.tanh))
+    assert "not a gate" in ex.check("input_and_candidate", both(sig, sig)).message
+    assert "is a gate" in ex.check("input_and_candidate", both(np.tanh, np.tanh)).message
+    assert "hidden state first" in ex.check("input_and_candidate", both(sig, np.tanh, order="xh")).message
+    assert "bias b_i" in ex.check("input_and_candidate", both(sig, np.tanh, bias=False)).message
+    assert "two arrays" in ex.check("input_and_candidate", lambda W_i, b_i, W_c, b_c, x, h: W_i).message
+
+    def update(form):
+        def fn(p, x, h, c):
+            f, i, g, _ = _gates(p, x, h)
+            return form(f, i, g, c)
+        return fn
+    assert ex.check("cell_state", update(lambda f, i, g, c: f * c + i * g))
+    assert "forget gate" in ex.check("cell_state", update(lambda f, i, g, c: c + i * g)).message
+    assert "input gate" in ex.check("cell_state", update(lambda f, i, g, c: f * c + g)).message
+    assert "not squashed" in ex.check("cell_state", update(lambda f, i, g, c: np.tanh(f * c + i * g))).message
+    r = ex.check("cell_state", update(lambda f, i, g, c: f * c + i * g + 1))
+    assert r.status == "wrong" and "largest difference" in r.message
