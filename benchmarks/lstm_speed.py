@@ -19,7 +19,7 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from lstm_helpers import lstm
+from lstm_helpers import frameworks, lstm
 from lstm_helpers.activations import sigmoid
 
 SIZES = [(1, 100, 8, 32), (32, 100, 8, 64), (32, 200, 64, 128), (64, 50, 128, 256)]
@@ -68,13 +68,7 @@ def torch_setup(p, D, H):
     import torch
     torch.set_num_threads(1)
     net = torch.nn.LSTM(D, H, batch_first=True)
-    order = ("i", "f", "c", "o")  # PyTorch stacks the gates i, f, g, o; it has two biases
-    with torch.no_grad():
-        W = np.concatenate([p[f"W_{g}"] for g in order])      # (4H, H+D)
-        net.weight_hh_l0.copy_(torch.from_numpy(W[:, :H]))
-        net.weight_ih_l0.copy_(torch.from_numpy(W[:, H:]))
-        net.bias_ih_l0.copy_(torch.from_numpy(np.concatenate([p[f"b_{g}"] for g in order])))
-        net.bias_hh_l0.zero_()
+    net.load_state_dict({k: torch.from_numpy(v) for k, v in frameworks.to_pytorch(p).items()})
 
     def run(x, dh):
         xt = torch.from_numpy(x)

@@ -329,6 +329,73 @@ def _cell_state(fn):
     return True
 
 
+def _hidden_state(fn):
+    rng = np.random.default_rng(23)
+    for B, D, H in ((1, 2, 3), (4, 3, 2)):
+        p = lstm.init_params(D, H, rng)
+        p["b_o"] += rng.standard_normal(H)
+        x, h, c_prev = rng.standard_normal((B, D)), rng.standard_normal((B, H)), rng.standard_normal((B, H))
+        s = lstm.step(p, x, h, c_prev)
+        c = 2.5 * s.c  # a cell state beyond (-1, 1), so a missing tanh shows
+        out = _call(fn, p["W_o"].copy(), p["b_o"].copy(), x.copy(), h.copy(), c.copy())
+        if out is None:
+            return None
+        o = s.o
+        xh = np.concatenate([x, h], 1)
+        _compare(out, o * np.tanh(c), f"h_t (for B={B}, D={D}, H={H})",
+                 [(o * c, "h_t = o_t * tanh(C_t): the cell state is squashed by tanh before the gate reads it out"),
+                  (np.tanh(o * c), "tanh acts on C_t first, then the gate multiplies: o_t * tanh(C_t)"),
+                  (sigmoid(xh @ p["W_o"].T + p["b_o"]) * np.tanh(c),
+                   "the concatenation is [h_{t-1}, x_t], hidden state first"),
+                  (np.tanh(h @ p["W_o"][:, :H].T + x @ p["W_o"][:, H:].T + p["b_o"]) * np.tanh(c),
+                   "the output gate is a gate: the sigmoid, not tanh"),
+                  (o, "return h_t = o_t * tanh(C_t), not the gate o_t alone")])
+    return True
+
+
+def _lstm_step(fn):
+    rng = np.random.default_rng(29)
+    for B, D, H in ((1, 2, 2), (3, 4, 3)):
+        p = lstm.init_params(D, H, rng)
+        for k in ("b_f", "b_i", "b_c", "b_o"):
+            p[k] += rng.standard_normal(H)
+        x, h, c = rng.standard_normal((B, D)), rng.standard_normal((B, H)), 2 * rng.standard_normal((B, H))
+        out = _call(fn, {k: v.copy() for k, v in p.items()}, x.copy(), h.copy(), c.copy())
+        if out is None:
+            return None
+        if not (isinstance(out, (tuple, list)) and len(out) == 2):
+            raise _Wrong("return two arrays, (h_t, c_t)")
+        s = lstm.step(p, x, h, c)
+        where = f" (for B={B}, D={D}, H={H})"
+        _compare(out[1], s.c, "c_t" + where,
+                 [(c + s.i * s.g, "the old state is scaled by the forget gate f_t"),
+                  (s.f * c + s.g, "the candidate is scaled by the input gate i_t"),
+                  (np.tanh(s.c), "C_t is not squashed: only h_t = o_t tanh(C_t) is"),
+                  (s.h, "the pair is (h_t, c_t): hidden state first")])
+        _compare(out[0], s.h, "h_t" + where,
+                 [(s.o * s.c, "h_t = o_t * tanh(C_t): the cell state is squashed before it is read out"),
+                  (s.o * np.tanh(c), "h_t reads the new cell state C_t, not C_{t-1}"),
+                  (s.c, "the pair is (h_t, c_t): hidden state first")])
+    return True
+
+
+def _lstm_param_count(fn):
+    for D, H in ((3, 2), (1, 1), (10, 20), (128, 256)):  # (3, 2) first: there every slip has its own count
+        out = _call(fn, D, H)
+        if out is None:
+            return None
+        want = 4 * (H * (H + D) + H)
+        if out != want:
+            known = {H * (H + D) + H: "that is one layer; the LSTM has four (f, i, C~ and o), each with its own "
+                                      "weights and bias",
+                     4 * H * (H + D): "each of the four layers also has a bias of H entries",
+                     4 * (H * (H + D) + 2 * H): "that is PyTorch's count, with two biases per layer; ours has one",
+                     4 * (H * D + H): "the weights also act on h_{t-1}: each has H + D columns"}
+            raise _Wrong(f"for D = {D}, H = {H} you return {out}; " +
+                         known.get(out, "count the four layers' weights (H rows, H + D columns) and biases"))
+    return True
+
+
 EXERCISES = {
     "sequence_shapes": (_sequence_shapes,
                         "Ask of each application: how many inputs come in, how many outputs go out, and does "
@@ -392,6 +459,28 @@ EXERCISES = {
                    "    i = sigmoid(hx @ p[\"W_i\"].T + p[\"b_i\"])\n"
                    "    g = np.tanh(hx @ p[\"W_c\"].T + p[\"b_c\"])\n"
                    "    return f * c_prev + i * g                                   # (B, H)"),
+    "hidden_state": (_hidden_state,
+                     "Compute o_t like any gate (sigmoid, its own weights W_o, b_o), then squash the cell state "
+                     "with tanh and multiply.",
+                     "def hidden_state(W_o, b_o, x_t, h_prev, c_t):\n"
+                     "    hx = np.concatenate([h_prev, x_t], axis=1)         # (B, H + D)\n"
+                     "    o_t = 1 / (1 + np.exp(-(hx @ W_o.T + b_o)))        # (B, H), in (0, 1)\n"
+                     "    return o_t * np.tanh(c_t)                           # (B, H), in (-1, 1)"),
+    "lstm_step": (_lstm_step,
+                  "Four layers on the same [h_prev, x_t] (sigmoid, sigmoid, tanh, sigmoid), then "
+                  "c_t = f*c_prev + i*g and h_t = o*tanh(c_t). Return (h_t, c_t).",
+                  "def lstm_step(p, x_t, h_prev, c_prev):\n"
+                  "    hx = np.concatenate([h_prev, x_t], axis=1)                # (B, H + D)\n"
+                  "    sigmoid = lambda z: 1 / (1 + np.exp(-z))\n"
+                  "    f = sigmoid(hx @ p[\"W_f\"].T + p[\"b_f\"])\n"
+                  "    i = sigmoid(hx @ p[\"W_i\"].T + p[\"b_i\"])\n"
+                  "    g = np.tanh(hx @ p[\"W_c\"].T + p[\"b_c\"])\n"
+                  "    o = sigmoid(hx @ p[\"W_o\"].T + p[\"b_o\"])\n"
+                  "    c_t = f * c_prev + i * g\n"
+                  "    return o * np.tanh(c_t), c_t"),
+    "lstm_param_count": (_lstm_param_count,
+                         "Four layers (f, i, C~, o), each with a weight of H rows and H + D columns and a bias of H.",
+                         "def lstm_param_count(D, H):\n    return 4 * (H * (H + D) + H)"),
     "apply_gate": (_apply_gate,
                    "A gate is a sigmoid layer (values between 0 and 1) and a pointwise multiplication.",
                    "def apply_gate(v, z):\n    return 1 / (1 + np.exp(-z)) * v"),

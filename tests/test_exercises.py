@@ -140,3 +140,32 @@ def test_input_gate_exercises(capsys):
     assert "not squashed" in ex.check("cell_state", update(lambda f, i, g, c: np.tanh(f * c + i * g))).message
     r = ex.check("cell_state", update(lambda f, i, g, c: f * c + i * g + 1))
     assert r.status == "wrong" and "largest difference" in r.message
+
+
+def test_output_gate_exercises(capsys):
+    def hidden(form):
+        def fn(W_o, b_o, x, h, c):
+            o = sig(np.concatenate([h, x], 1) @ W_o.T + b_o)
+            return form(o, c)
+        return fn
+    assert ex.check("hidden_state", hidden(lambda o, c: o * np.tanh(c)))
+    assert "squashed by tanh" in ex.check("hidden_state", hidden(lambda o, c: o * c)).message
+    assert "not the gate o_t alone" in ex.check("hidden_state", hidden(lambda o, c: o)).message
+
+    def step(form):
+        def fn(p, x, h, c):
+            f, i, g, o = _gates(p, x, h)
+            return form(f, i, g, o, c)
+        return fn
+    assert ex.check("lstm_step", step(lambda f, i, g, o, c: (o * np.tanh(f * c + i * g), f * c + i * g)))
+    assert "not C_{t-1}" in ex.check("lstm_step", step(lambda f, i, g, o, c: (o * np.tanh(c), f * c + i * g))).message
+    assert "hidden state first" in ex.check(
+        "lstm_step", step(lambda f, i, g, o, c: (f * c + i * g, o * np.tanh(f * c + i * g)))).message
+    assert "forget gate" in ex.check(
+        "lstm_step", step(lambda f, i, g, o, c: (o * np.tanh(c + i * g), c + i * g))).message
+    assert "two arrays" in ex.check("lstm_step", lambda p, x, h, c: h).message
+
+    assert ex.check("lstm_param_count", lambda D, H: 4 * H * (H + D + 1))
+    assert "PyTorch" in ex.check("lstm_param_count", lambda D, H: 4 * (H * (H + D) + 2 * H)).message
+    assert "four" in ex.check("lstm_param_count", lambda D, H: H * (H + D) + H).message
+    assert "bias" in ex.check("lstm_param_count", lambda D, H: 4 * H * (H + D)).message

@@ -1,0 +1,69 @@
+"""Our LSTM parameters in PyTorch's layout (torch.nn.LSTM, one layer), and back.
+
+PyTorch's documentation of nn.LSTM writes the cell as
+
+    i = sigmoid(W_ii x + b_ii + W_hi h + b_hi)      f = sigmoid(W_if x + b_if + W_hf h + b_hf)
+    g = tanh(W_ig x + b_ig + W_hg h + b_hg)         o = sigmoid(W_io x + b_io + W_ho h + b_ho)
+    c' = f * c + i * g                              h' = o * tanh(c')
+
+and stores the four layers stacked in the order i, f, g, o, input and recurrent weights apart:
+
+    weight_ih_l0 (4H, D) = [W_ii; W_if; W_ig; W_io]     bias_ih_l0 (4H,)
+    weight_hh_l0 (4H, H) = [W_hi; W_hf; W_hg; W_ho]     bias_hh_l0 (4H,)
+
+Ours: W_f, W_i, W_c, W_o of shape (H, H + D), the h columns first, and one bias per layer.
+Two biases per layer are redundant (only b_ih + b_hh enters the cell), so PyTorch counts
+4H more parameters than we do. to_pytorch puts our bias in bias_ih and zeros in bias_hh;
+from_pytorch adds the two. (Keras also orders i, f, c, o, with one bias and the input
+kernel stored transposed, (D, 4H).)
+"""
+import numpy as np
+
+from . import lstm, shapes
+
+PYTORCH_ORDER = ("i", "f", "c", "o")  # our names in PyTorch's stacking order; its g is our c (the candidate)
+PYTORCH_KEYS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+
+
+def to_pytorch(params):
+    """Our parameters as a PyTorch nn.LSTM state dict (numpy arrays, same dtype).
+
+    Load them with ``net.load_state_dict({k: torch.from_numpy(v) for k, v in to_pytorch(p).items()})``.
+
+    Returns
+    -------
+    dict with weight_ih_l0 (4H, D), weight_hh_l0 (4H, H), bias_ih_l0 (4H,), bias_hh_l0 (4H,)
+    """
+    D, H = lstm.sizes(params)
+    lstm.step(params, np.zeros((1, D)), np.zeros((1, H)), np.zeros((1, H)))  # checks every key and shape
+    W = np.concatenate([params[f"W_{g}"] for g in PYTORCH_ORDER])  # (4H, H + D)
+    b = np.concatenate([params[f"b_{g}"] for g in PYTORCH_ORDER])  # (4H,)
+    return {"weight_ih_l0": W[:, H:].copy(), "weight_hh_l0": W[:, :H].copy(),
+            "bias_ih_l0": b, "bias_hh_l0": np.zeros_like(b)}
+
+
+def from_pytorch(state):
+    """A PyTorch nn.LSTM state dict (one layer) as our parameters.
+
+    Pass numpy arrays, e.g. ``{k: v.detach().numpy() for k, v in net.state_dict().items()}``.
+    """
+    missing = [k for k in PYTORCH_KEYS if k not in state]
+    if missing:
+        raise shapes.ShapeError(f"a one-layer nn.LSTM state dict has the keys {list(PYTORCH_KEYS)}; "
+                                f"missing {missing} (bidirectional or bias=False layers are not supported)")
+    w_ih, w_hh = np.asarray(state["weight_ih_l0"]), np.asarray(state["weight_hh_l0"])
+    b_ih, b_hh = np.asarray(state["bias_ih_l0"]), np.asarray(state["bias_hh_l0"])
+    if w_hh.ndim != 2 or w_hh.shape[0] != 4 * w_hh.shape[1]:
+        raise shapes.ShapeError(f"weight_hh_l0 must have shape (4H, H); got {w_hh.shape}")
+    H = w_hh.shape[1]
+    for name, a, shape in (("weight_ih_l0", w_ih, (4 * H, w_ih.shape[-1])), ("bias_ih_l0", b_ih, (4 * H,)),
+                           ("bias_hh_l0", b_hh, (4 * H,))):
+        if a.ndim != len(shape) or a.shape != shape:
+            raise shapes.ShapeError(f"{name} must have shape {shape} for hidden size H={H}; got {a.shape}")
+    W = np.concatenate([w_hh, w_ih], axis=1)  # (4H, H + D), hidden state first
+    b = b_ih + b_hh                           # (4H,)
+    p = {}
+    for k, g in enumerate(PYTORCH_ORDER):
+        p[f"W_{g}"] = W[k * H:(k + 1) * H].copy()
+        p[f"b_{g}"] = b[k * H:(k + 1) * H].copy()
+    return {k: p[k] for k in lstm.PARAM_KEYS}
