@@ -69,7 +69,7 @@ def in_browser(presses):
     with bh.jupyterlab() as (base, token, _), bh.browser_page(chromium) as page:
         bh.open_and_run_all(page, base, token, "widgets_gallery.ipynb")
         outputs = bh.explorer_outputs(page)
-        names = ["GateExplorer", "SequenceStepper", "GradientFlowExplorer"]
+        names = ["GateExplorer", "SequenceStepper", "GradientFlowExplorer", "GateDemo", "ForgetSurvivalExplorer"]
         for k in range(outputs.count()):
             out = outputs.nth(k)
             out.scroll_into_view_if_needed()

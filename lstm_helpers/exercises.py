@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import lstm, optim, rnn
+from . import frameworks, lstm, optim, rnn
 from .activations import sigmoid
 
 
@@ -396,6 +396,59 @@ def _lstm_param_count(fn):
     return True
 
 
+def _cell_path_gradient(fn):
+    rng = np.random.default_rng(31)
+    for T, H in ((6, 2), (12, 3)):
+        p = lstm.init_params(2, H, rng, forget_bias=2.0)
+        for k in ("f", "i", "c", "o"):
+            p[f"W_{k}"][:, :H] = 0.0  # the gates read only x, so C_t reaches C_{T-1} along the cell path alone
+        x = rng.standard_normal((1, T, 2))
+        out, cache = lstm.forward(p, x, force={"i": 0.0})
+        want = lstm.backward(np.zeros((1, T, H)), cache, dc_last=np.ones((1, H)), states=True)["c"][0]  # (T, H)
+        f = out.f[0]                                                                                   # (T, H)
+        got = _call(fn, f.copy())
+        if got is None:
+            return None
+        rev = np.cumprod(f[::-1], axis=0)[::-1]  # f[t] * ... * f[T-1]
+        _compare(got, want, f"the gradients for T={T}, H={H}",
+                 [(rev, "the product starts at f[t+1]: step t's own forget gate acts on C_{t-1}, not on C_t"),
+                  (np.cumprod(f, axis=0), "C_{T-1} depends on C_t through the gates of the later steps, "
+                                          "t+1 to T-1, not the earlier ones"),
+                  (np.concatenate([rev[1:], np.zeros((1, H))]), "at t = T-1 the gradient is 1: C_{T-1} is C_t")])
+    return True
+
+
+def _to_pytorch(fn):
+    rng = np.random.default_rng(37)
+    for D, H in ((3, 2), (2, 4)):
+        p = lstm.init_params(D, H, rng)
+        for k in ("b_f", "b_i", "b_c", "b_o"):
+            p[k] = rng.standard_normal(H)
+        out = _call(fn, {k: v.copy() for k, v in p.items()})
+        if out is None:
+            return None
+        want = frameworks.to_pytorch(p)
+        if not isinstance(out, dict) or sorted(out) != sorted(want):
+            raise _Wrong(f"return a dict with the keys {sorted(want)}")
+        def stack(order, cols):
+            return np.concatenate([p[f"W_{g}"][:, cols] for g in order])
+        ours_order = ("f", "i", "c", "o")
+        _compare(out["weight_ih_l0"], want["weight_ih_l0"], f"weight_ih_l0 (for D={D}, H={H})",
+                 [(stack(ours_order, slice(H, None)), "PyTorch stacks the gates in the order i, f, g, o"),
+                  (stack(frameworks.PYTORCH_ORDER, slice(None, D)), "our W's first H columns act on h, "
+                                                                    "the last D on x")])
+        _compare(out["weight_hh_l0"], want["weight_hh_l0"], f"weight_hh_l0 (for D={D}, H={H})",
+                 [(stack(ours_order, slice(None, H)), "PyTorch stacks the gates in the order i, f, g, o")])
+        b = want["bias_ih_l0"]
+        total = np.asarray(out["bias_ih_l0"], dtype=float) + np.asarray(out["bias_hh_l0"], dtype=float)
+        _compare(total, b, f"bias_ih_l0 + bias_hh_l0 (for D={D}, H={H})",
+                 [(2 * b, "the cell adds the two biases, so our bias is counted twice: put it in one of them "
+                          "and zeros in the other"),
+                  (np.concatenate([p[f"b_{g}"] for g in ours_order]), "PyTorch stacks the gates in the order "
+                                                                        "i, f, g, o")])
+    return True
+
+
 EXERCISES = {
     "sequence_shapes": (_sequence_shapes,
                         "Ask of each application: how many inputs come in, how many outputs go out, and does "
@@ -481,6 +534,24 @@ EXERCISES = {
     "lstm_param_count": (_lstm_param_count,
                          "Four layers (f, i, C~, o), each with a weight of H rows and H + D columns and a bias of H.",
                          "def lstm_param_count(D, H):\n    return 4 * (H * (H + D) + H)"),
+    "cell_path_gradient": (_cell_path_gradient,
+                           "C_{T-1} = f[T-1] * C_{T-2} = f[T-1] * f[T-2] * C_{T-3} = ...: multiply the forget "
+                           "gates of the steps after t. A reversed cumulative product does it for every t.",
+                           "def cell_path_gradient(f):\n"
+                           "    T, H = f.shape\n"
+                           "    out = np.ones((T, H))\n"
+                           "    for t in range(T - 2, -1, -1):\n"
+                           "        out[t] = out[t + 1] * f[t + 1]   # dC_{T-1}/dC_t = f[t+1] dC_{T-1}/dC_{t+1}\n"
+                           "    return out"),
+    "to_pytorch": (_to_pytorch,
+                   "Stack the weights in PyTorch's order i, f, g (our c), o: that gives (4H, H + D). Its first H "
+                   "columns are weight_hh_l0, the rest weight_ih_l0. One bias gets the stacked b, the other zeros.",
+                   "def to_pytorch(p):\n"
+                   "    H = p[\"W_f\"].shape[0]\n"
+                   "    W = np.concatenate([p[\"W_i\"], p[\"W_f\"], p[\"W_c\"], p[\"W_o\"]])   # (4H, H + D)\n"
+                   "    b = np.concatenate([p[\"b_i\"], p[\"b_f\"], p[\"b_c\"], p[\"b_o\"]])   # (4H,)\n"
+                   "    return {\"weight_ih_l0\": W[:, H:], \"weight_hh_l0\": W[:, :H],\n"
+                   "            \"bias_ih_l0\": b, \"bias_hh_l0\": np.zeros_like(b)}"),
     "apply_gate": (_apply_gate,
                    "A gate is a sigmoid layer (values between 0 and 1) and a pointwise multiplication.",
                    "def apply_gate(v, z):\n    return 1 / (1 + np.exp(-z)) * v"),

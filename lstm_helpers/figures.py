@@ -59,6 +59,20 @@ def _rnn_stepper():
     return s.heat_image.value, alt
 
 
+def _memory_stepper():
+    from . import widgets
+    s = widgets.SequenceStepper(widgets.memory_demo_params(), widgets.memory_demo_sequence(1.0))
+    s.t.value = s.T - 1
+    o = s.out
+    alt = (f"Heatmaps of the gates and states of a two-unit LSTM with hand-set weights over {s.T} steps, the last "
+           f"step outlined. At t = 2 a marker makes unit 0's forget gate {o.f[2, 0]:.2f} and its input gate "
+           f"{o.i[2, 0]:.2f}, writing the marked value 1.0 as C = {o.c[2, 0]:.2f}; at every other step its forget "
+           f"gate is {np.delete(o.f[:, 0], 2).min():.2f} and its input gate {np.delete(o.i[:, 0], 2).max():.2f}, "
+           f"so at the last step its cell still holds {o.c[-1, 0]:.2f} and its output is h = {o.h[-1, 0]:.2f}. "
+           f"Unit 1 follows the distractors.")
+    return s.heat_image.value, alt
+
+
 def _forget_survival():
     from . import widgets
     s = widgets.ForgetSurvivalExplorer()
@@ -98,6 +112,7 @@ FIGURES = {  # file stem -> a function returning (PNG bytes, alt text)
     "gate_explorer": _gate_explorer,
     "sequence_stepper": _sequence_stepper,
     "rnn_stepper": _rnn_stepper,
+    "memory_stepper": _memory_stepper,
     "forget_survival": _forget_survival,
     "gradient_flow": _gradient_flow,
 }

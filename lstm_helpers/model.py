@@ -61,6 +61,20 @@ class SequenceModel:
         loss : float
         grads : dict with the keys of ``params``
         """
+        loss, grads, _ = self._backward(x, y, states=False)
+        return loss, grads
+
+    def state_gradients(self, x, y):
+        """dL/dh_t (and, for an LSTM, dL/dC_t) at every step: where the loss's gradient reaches.
+
+        Returns
+        -------
+        dict with "h" (and "c" for an LSTM), each an ndarray of shape (B, T, H)
+        """
+        _, _, states = self._backward(x, y, states=True)
+        return states
+
+    def _backward(self, x, y, states):
         hs, cache = self._hidden(x)
         h = hs[:, -1] if self.many_to_one else hs      # (B, H) or (B, T, H)
         W_y = self.params["W_y"]
@@ -78,13 +92,14 @@ class SequenceModel:
             dhs[:, -1] = dh_read
         else:
             dhs[:] = dh_read
-        grads = CELLS[self.cell].backward(dhs, cache)
+        grads = CELLS[self.cell].backward(dhs, cache, states=states)
+        state_grads = {k: grads.pop(k) for k in ("h", "c") if k in grads}
         for k in ("x", "h0", "c0"):
             grads.pop(k, None)
         dpred2 = dpred.reshape(-1, dpred.shape[-1])
         grads["W_y"] = dpred2.T @ h.reshape(-1, h.shape[-1])  # (O, H)
         grads["b_y"] = dpred2.sum(axis=0)
-        return loss, grads
+        return loss, grads, state_grads
 
     def evaluate(self, x, y):
         """The loss on (x, y), without gradients."""

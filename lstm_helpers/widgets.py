@@ -235,6 +235,31 @@ def default_sequence():
     return x
 
 
+def memory_demo_params():
+    """Hand-set weights for chapter 07: unit 0 stores the value marked at one step and holds it; unit 1 follows x.
+
+    The input is (value, marker). Unit 0's gates read only the marker: when it is 1 the forget gate closes
+    (sigma(-4) = 0.02), the input gate opens (sigma(4) = 0.98) and the candidate tanh(2 value) is written;
+    otherwise f = sigma(4) = 0.98 keeps the cell and i = 0.02 writes almost nothing. Unit 1 forgets fast
+    (f = sigma(-2)) and writes tanh(1.5 value) at every step. Both output gates are sigma(2) = 0.88.
+    """
+    return {"W_f": np.array([[0.0, 0.0, 0.0, -8.0], [0.0, 0.0, 0.0, 0.0]]), "b_f": np.array([4.0, -2.0]),
+            "W_i": np.array([[0.0, 0.0, 0.0, 8.0], [0.0, 0.0, 0.0, 0.0]]), "b_i": np.array([-4.0, 2.0]),
+            "W_c": np.array([[0.0, 0.0, 2.0, 0.0], [0.0, 0.0, 1.5, 0.0]]), "b_c": np.array([0.0, 0.0]),
+            "W_o": np.zeros((2, 4)), "b_o": np.array([2.0, 2.0])}
+
+
+def memory_demo_sequence(value=1.0, seq_len=16, marked_step=2):
+    """(value, marker) pairs, shape (T, 2): the marker is 1 at ``marked_step`` only, where x carries ``value``;
+    elsewhere x carries smooth distractors of amplitude 0.5."""
+    if not 0 <= marked_step < seq_len:
+        raise ValueError(f"marked_step must be in 0..{seq_len - 1}; got {marked_step}")
+    x = np.zeros((seq_len, 2))
+    x[:, 0] = 0.5 * np.sin(1.3 * np.arange(seq_len) + 0.5)
+    x[marked_step] = (value, 1.0)
+    return x
+
+
 class SequenceStepper(_Explorer):
     """An LSTM (or RNN) over one short sequence, stepped t by t.
 

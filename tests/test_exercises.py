@@ -169,3 +169,27 @@ def test_output_gate_exercises(capsys):
     assert "PyTorch" in ex.check("lstm_param_count", lambda D, H: 4 * (H * (H + D) + 2 * H)).message
     assert "four" in ex.check("lstm_param_count", lambda D, H: H * (H + D) + H).message
     assert "bias" in ex.check("lstm_param_count", lambda D, H: 4 * H * (H + D)).message
+
+
+def test_chapter_07_exercises(capsys):
+    def rev_cumprod(f):
+        return np.cumprod(f[::-1], axis=0)[::-1]
+    assert ex.check("cell_path_gradient", lambda f: np.concatenate([rev_cumprod(f)[1:], np.ones((1, f.shape[1]))]))
+    assert "starts at f[t+1]" in ex.check("cell_path_gradient", rev_cumprod).message
+    assert "later steps" in ex.check("cell_path_gradient", lambda f: np.cumprod(f, axis=0)).message
+
+    def mapping(order=("i", "f", "c", "o"), split_bias=(1.0, 0.0), h_first=True):
+        def fn(p):
+            H = p["W_f"].shape[0]
+            W = np.concatenate([p[f"W_{g}"] for g in order])
+            b = np.concatenate([p[f"b_{g}"] for g in order])
+            hh, ih = (W[:, :H], W[:, H:]) if h_first else (W[:, -H:], W[:, :-H])
+            return {"weight_ih_l0": ih, "weight_hh_l0": hh, "bias_ih_l0": split_bias[0] * b,
+                    "bias_hh_l0": split_bias[1] * b}
+        return fn
+    assert ex.check("to_pytorch", mapping())
+    assert ex.check("to_pytorch", mapping(split_bias=(0.5, 0.5)))  # any split of the bias computes the same cell
+    assert "order i, f, g, o" in ex.check("to_pytorch", mapping(order=("f", "i", "c", "o"))).message
+    assert "counted twice" in ex.check("to_pytorch", mapping(split_bias=(1.0, 1.0))).message
+    assert "first H columns" in ex.check("to_pytorch", mapping(h_first=False)).message
+    assert "keys" in ex.check("to_pytorch", lambda p: {"W": p["W_f"]}).message

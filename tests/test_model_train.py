@@ -96,3 +96,30 @@ def test_loss_curve_plot():
     assert isinstance(ax.figure, Figure)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["LSTM training", "LSTM validation", "baseline 0.167"]
+
+
+@pytest.mark.parametrize("cell", ["lstm", "rnn"])
+def test_state_gradients(cell):
+    rng = np.random.default_rng(4)
+    model = SequenceModel(cell, 2, 3, 1, rng)
+    x, y = tasks.adding_problem(5, 7, rng)
+    g = model.state_gradients(x, y)
+    assert sorted(g) == (["c", "h"] if cell == "lstm" else ["h"])
+    assert all(v.shape == (5, 7, 3) for v in g.values())
+    pred = model.predict(x)
+    np.testing.assert_allclose(g["h"][:, -1], 2 * (pred - y) / 5 @ model.params["W_y"])  # MSE read at step T
+    # one step earlier: L as a function of h_{T-2} (C_{T-2} held), by central differences
+    from lstm_helpers import lstm, rnn
+    out, _ = (lstm if cell == "lstm" else rnn).forward(model.cell_params, x)
+    h_prev = (out.h if cell == "lstm" else out)[:, -2].copy()
+
+    def loss_from_h_prev():
+        if cell == "lstm":
+            h = lstm.step(model.cell_params, x[:, -1], h_prev, out.c[:, -2]).h
+        else:
+            h = rnn.step(model.cell_params, x[:, -1], h_prev)
+        return losses.mse(h @ model.params["W_y"].T + model.params["b_y"], y)[0]
+    np.testing.assert_allclose(g["h"][:, -2], gradcheck.numerical_gradient(loss_from_h_prev, h_prev),
+                               rtol=1e-5, atol=1e-9)
+    loss, grads = model.loss_and_grads(x, y)
+    assert "h" not in grads and "c" not in grads and np.isfinite(loss)
