@@ -263,10 +263,10 @@ class LSTMCell(LiveDiagram):
         add(_layer(ax, (5.5, 2.8), "σ"), "input")
         add(_layer(ax, (7.5, 2.8), "tanh", fs=9), "input")
         add(_layer(ax, (10.5, 2.8), "σ"), "output")
-        add(_wire(ax, [(3.0, 3.25), (3.0, 7.14)]), "forget")                        # f_t
-        add(_wire(ax, [(5.5, 3.25), (5.5, 5.3), (7.14, 5.3)]), "input")             # i_t
-        add(_wire(ax, [(7.5, 3.25), (7.5, 4.94)]), "input")                         # C~_t
-        add(_pointwise(ax, (7.5, 5.3), "×"), "input")
+        add(_wire(ax, [(3.0, 3.25), (3.0, 7.14)]), "forget", "update")              # f_t
+        add(_wire(ax, [(5.5, 3.25), (5.5, 5.3), (7.14, 5.3)]), "input", "update")   # i_t
+        add(_wire(ax, [(7.5, 3.25), (7.5, 4.94)]), "input", "update")               # C~_t
+        add(_pointwise(ax, (7.5, 5.3), "×"), "input", "update")
         add(_wire(ax, [(7.5, 5.66), (7.5, 7.14)]), "input", "update")               # i_t * C~_t
         # output: tanh of a copy of C_t, times o_t, is h_t
         add(_wire(ax, [(12.5, 7.5), (12.5, 6.42)]), "output")
@@ -330,6 +330,8 @@ class LSTMCell(LiveDiagram):
         for a in self.parts["_all"]:
             faded = keep is not None and id(a) not in keep
             a.set_alpha(0.22 if faded else 1.0)
+            if getattr(a, "arrow_patch", None) is not None:  # an arrow is an annotation: its patch fades apart
+                a.arrow_patch.set_alpha(0.22 if faded else 1.0)
         self._invalidate()
 
     def update(self, x, h_prev, c_prev, record, forced=()):

@@ -294,7 +294,8 @@ def _input_and_candidate(fn):
         xh = np.concatenate([x, h], 1)
         where = f" (for B={B}, D={D}, H={H})"
         _compare(out[0], s.i, "i_t" + where,
-                 [(sigmoid(xh @ p["W_i"].T + p["b_i"]), "the concatenation is [h_{t-1}, x_t], hidden state first"),
+                 [(s.g, "return the pair in the order (i_t, C~_t)"),
+                  (sigmoid(xh @ p["W_i"].T + p["b_i"]), "the concatenation is [h_{t-1}, x_t], hidden state first"),
                   (np.tanh(zi), "the input gate is a gate: the sigmoid (0..1), not tanh"),
                   (sigmoid(zi - p["b_i"]), "the bias b_i is missing"),
                   (sigmoid(zc), "i_t uses W_i and b_i; you used the candidate's weights")])

@@ -14,8 +14,8 @@ and stores the four layers stacked in the order i, f, g, o, input and recurrent 
 Ours: W_f, W_i, W_c, W_o of shape (H, H + D), the h columns first, and one bias per layer.
 Two biases per layer are redundant (only b_ih + b_hh enters the cell), so PyTorch counts
 4H more parameters than we do. to_pytorch puts our bias in bias_ih and zeros in bias_hh;
-from_pytorch adds the two. (Keras also orders i, f, c, o, with one bias and the input
-kernel stored transposed, (D, 4H).)
+from_pytorch adds the two. (Keras also orders i, f, c, o, with one bias, and stores both
+weights transposed: kernel (D, 4H), recurrent_kernel (H, 4H).)
 """
 import numpy as np
 

@@ -53,6 +53,19 @@ def state_jacobians(cell, params, x, h0=None, c0=None):
     return grads["h"].transpose(1, 0, 2), grads["c"].transpose(1, 0, 2)
 
 
+def step_norms(g):
+    """The mean over the batch of ||g[:, t]|| for every step t, computed in float64.
+
+    g : ndarray of shape (B, T, H), e.g. SequenceModel.state_gradients(x, y)["h"]
+    Returns an ndarray of shape (T,). In float32 the squares of entries below about 1e-23
+    underflow to 0, so the norm of a small but nonzero gradient would read 0.
+    """
+    g = np.asarray(g, dtype=np.float64)
+    if g.ndim != 3:
+        raise ValueError(f"g must have shape (B, T, H); got shape {g.shape}")
+    return np.linalg.norm(g, axis=2).mean(axis=0)
+
+
 def spectral_norms(J):
     """The largest singular value of each matrix in a stack of shape (T, H, H)."""
     return np.linalg.svd(J, compute_uv=False)[..., 0]

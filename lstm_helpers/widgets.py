@@ -30,6 +30,12 @@ def _one(record, k=0):
     return lstm.LSTMRecord(*(np.asarray(a)[k] for a in record))
 
 
+def _entry(key):
+    """'W_f[0,2]' -> ('W_f', (0, 2)): a slider's key as a parameter name and index."""
+    name, _, index = key.partition("[")
+    return name, tuple(int(i) for i in index.rstrip("]").split(","))
+
+
 def _slider(value, lo, hi, description, step=0.01):
     return W.FloatSlider(value=float(np.clip(value, lo, hi)), min=lo, max=hi, step=step, description=description,
                          continuous_update=True, readout_format=".2f", style={"description_width": "initial"},
@@ -169,9 +175,8 @@ class GateExplorer(_Explorer):
         h = np.array([[v[f"h_prev[{k}]"] for k in range(H)]])
         c = np.array([[v[f"c_prev[{k}]"] for k in range(H)]])
         for key, value in v.items():
-            name, _, index = key.partition("[")
+            name, ix = _entry(key)
             if name in self.params:
-                ix = tuple(int(i) for i in index.rstrip("]").split(","))
                 self.params[name][ix] = value
         force = {g: self.force_values[g].value for g, box in self.force_boxes.items() if box.value}
         return x, h, c, force
@@ -201,6 +206,14 @@ class GateExplorer(_Explorer):
                        for n, vals in rows)
         return f"<table style='font-size:13px;margin-left:16px'>{body}</table>"
 
+    def _set(self, key, value):
+        """Set a parameter entry through its slider, or directly when its gate has no tab here."""
+        if key in self.sliders:
+            self.sliders[key].value = value
+        else:
+            name, ix = _entry(key)
+            self.params[name][ix] = value
+
     def _apply_preset(self):
         name = self.preset.value
         if name == "—":
@@ -210,11 +223,11 @@ class GateExplorer(_Explorer):
             for box in self.force_boxes.values():
                 box.value = False
             for key, value in PRESETS[name].items():
+                w = "W_" + key[2:]
                 for r in range(self.H):
-                    self.sliders[f"{key}[{r}]"].value = value
-                    w = "W_" + key[2:]
+                    self._set(f"{key}[{r}]", value)
                     for col in range(self.H + self.D):
-                        self.sliders[f"{w}[{r},{col}]"].value = 0.0
+                        self._set(f"{w}[{r},{col}]", 0.0)
         finally:
             self._quiet = False
         self._update()

@@ -65,6 +65,14 @@ def test_highlights_grey_out_the_rest():
         diagrams.lstm_cell(highlight="gates")
 
 
+def test_a_highlight_fades_every_arrow_outside_its_part():
+    cell = diagrams.lstm_cell(highlight="update")
+    kept = set(map(id, cell.parts["update"]))
+    arrows = [a for a in cell.parts["_all"] if getattr(a, "arrow_patch", None) is not None]
+    assert arrows and all(a.arrow_patch.get_alpha() == (1.0 if id(a) in kept else 0.22) for a in arrows)
+    assert any(id(a) not in kept for a in arrows)
+
+
 def test_chip_numbers_and_limits():
     assert diagrams.Chips.format(-0.001) == "0.00"
     assert diagrams.Chips.format(0.456) == "0.46"

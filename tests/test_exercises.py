@@ -128,6 +128,8 @@ def test_input_gate_exercises(capsys):
     assert "hidden state first" in ex.check("input_and_candidate", both(sig, np.tanh, order="xh")).message
     assert "bias b_i" in ex.check("input_and_candidate", both(sig, np.tanh, bias=False)).message
     assert "two arrays" in ex.check("input_and_candidate", lambda W_i, b_i, W_c, b_c, x, h: W_i).message
+    swapped = both(sig, np.tanh)
+    assert "order (i_t, C~_t)" in ex.check("input_and_candidate", lambda *a: swapped(*a)[::-1]).message
 
     def update(form):
         def fn(p, x, h, c):

@@ -36,3 +36,11 @@ def test_bad_sequence_shape():
     q = gradflow.rnn_with_radius(2, 3, 0.9, np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"\(T, 2\)"):
         gradflow.state_jacobians("rnn", q, np.zeros((4, 3)))
+
+
+def test_step_norms_do_not_underflow_in_float32():
+    g = np.full((2, 3, 4), 1e-24, dtype=np.float32)
+    assert np.linalg.norm(g, axis=2).max() == 0.0  # the reason step_norms exists
+    np.testing.assert_allclose(gradflow.step_norms(g), 2e-24, rtol=1e-6)
+    with pytest.raises(ValueError, match=r"\(B, T, H\)"):
+        gradflow.step_norms(np.zeros((3, 4)))

@@ -156,3 +156,15 @@ def test_forget_survival_explorer_follows_the_bias():
         left[b] = s.values["cell"][-1]
     assert left[s.forget_bias.min] < left[1.0] < left[3.0] < left[s.forget_bias.max]
     np.testing.assert_allclose(s.values["bias"], (1 / (1 + np.exp(-6.0))) ** np.arange(1, 51))
+
+
+def test_presets_work_when_only_some_gates_have_tabs():
+    g = widgets.GateExplorer(gates=("f",))
+    g.preset.value = "remember"
+    assert g.last_error is None and g.record.f[0] > 0.99 and g.record.i[0] < 0.01
+    g.preset.value = "read out"
+    assert g.last_error is None and g.record.o[0] > 0.99
+    g = widgets.GateExplorer(gates=("f", "i", "g"))
+    for name in widgets.PRESETS:
+        g.preset.value = name
+        assert g.last_error is None, name
