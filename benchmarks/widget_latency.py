@@ -55,7 +55,19 @@ def in_process(moves):
     f = widgets.GradientFlowExplorer()
     ms = median_ms(f.radius, np.linspace(0.5, 1.5, max(5, moves // 5)))
     print(f"{'GradientFlowExplorer':>22} {'radius':>14} {ms:8.1f} {'-':>6}   (updates on release)")
-    assert g.last_error is None and s.last_error is None and f.last_error is None
+    d = widgets.GateDemo()
+    ms = median_ms(d.gate, np.linspace(0, 1, moves))
+    print(f"{'GateDemo':>22} {'gate value':>14} {ms:8.1f} {'-':>6}")
+    fs = widgets.ForgetSurvivalExplorer()
+    ms = median_ms(fs.forget_bias, np.linspace(-2, 6, moves))
+    print(f"{'ForgetSurvivalExplorer':>22} {'forget bias':>14} {ms:8.1f} {'-':>6}")
+    times = []
+    for _ in range(min(moves, 20)):
+        t0 = time.perf_counter()
+        plots.png_bytes(fs.figure, dpi=80)
+        times.append(time.perf_counter() - t0)
+    print(f"{'(whole redraw, savefig)':>22} {'':>14} {1e3 * statistics.median(times):8.1f}")
+    assert all(w.last_error is None for w in (g, s, f, d, fs))
 
 
 def in_browser(presses):

@@ -78,7 +78,10 @@ class PaintedFigure:
     Agg draws the static picture once; each frame is a copy of its pixels with
     boxes filled and numbers stamped on by numpy, then encoded by Pillow with
     fast compression. Drawing numbers this way costs microseconds where a
-    matplotlib Text costs about a millisecond here. Call ``invalidate()`` when
+    matplotlib Text costs about a millisecond here. Artists that change in other
+    ways (a line's data) are set animated, left out of the static picture, and
+    drawn over it by Agg in each frame (``png(artists=...)``), which skips the
+    layout, ticks and labels of a full redraw. Call ``invalidate()`` when
     anything static changes (layout, colours of static artists, visibility).
     """
 
@@ -98,8 +101,9 @@ class PaintedFigure:
     def background(self):
         """The static picture as an (h, w, 3) uint8 array."""
         if self._background is None:
-            self.canvas.draw()
+            self.canvas.draw()  # animated artists are left out
             self._background = np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+            self._region = self.canvas.copy_from_bbox(self.fig.bbox)
         return self._background
 
     def box(self, artist, inset=0):
@@ -150,9 +154,21 @@ class PaintedFigure:
         region += a * (np.asarray(rgb[:3], dtype=np.float32) * 255 - region)
         frame[top:top + h, left:left + w] = region
 
-    def png(self, paint=None):
-        """PNG bytes of the static picture with ``paint(frame, self)`` applied."""
-        frame = self.background().copy()
+    def png(self, paint=None, artists=()):
+        """PNG bytes of the static picture with ``artists`` drawn over it and ``paint(frame, self)`` applied.
+
+        ``artists`` must be animated (``artist.set_animated(True)``) so that the static picture leaves them out.
+        """
+        if artists:
+            self.background()
+            self.canvas.restore_region(self._region)
+            for a in artists:
+                if not a.get_animated():
+                    raise ValueError(f"{a} is not animated: the static picture already holds it")
+                (a.axes or self.fig).draw_artist(a)
+            frame = np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
+        else:
+            frame = self.background().copy()
         if paint is not None:
             paint(frame, self)
         return encode_png(frame)

@@ -560,6 +560,9 @@ class ForgetSurvivalExplorer(_Explorer):
         ax.legend(fontsize=8, loc="lower left", frameon=False)
         self.note = ax.text(0.98, 0.95, "", transform=ax.transAxes, ha="right", va="top", fontsize=9)
         self.figure = fig
+        for a in (self.line_cell, self.line_bias, self.note):
+            a.set_animated(True)  # drawn over a static background in each frame
+        self.frames = plots.PaintedFigure(fig, dpi=80)
         self.image = W.Image(format="png", layout=W.Layout(width="600px"))
         self.forget_bias.observe(self._guarded(self._render), "value")
         self._render()
@@ -579,4 +582,4 @@ class ForgetSurvivalExplorer(_Explorer):
         self.line_cell.set_ydata(np.maximum(cell, 1e-30))
         self.line_bias.set_ydata(np.maximum(bias, 1e-30))
         self.note.set_text(f"σ(b_f) = {bias[0]:.3f};  after {self.T} steps: {cell[-1]:.1e} left")
-        self.image.value = plots.png_bytes(self.figure, dpi=80)
+        self.image.value = self.frames.png(artists=(self.line_cell, self.line_bias, self.note))

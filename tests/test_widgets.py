@@ -168,3 +168,22 @@ def test_presets_work_when_only_some_gates_have_tabs():
     for name in widgets.PRESETS:
         g.preset.value = name
         assert g.last_error is None, name
+
+
+def test_survival_frames_match_a_full_redraw():
+    """The fast frame (static background + animated lines) shows what a full matplotlib redraw shows."""
+    import io
+
+    from PIL import Image
+    s = widgets.ForgetSurvivalExplorer()
+    s.forget_bias.value = 3.0
+    fast = np.asarray(Image.open(io.BytesIO(s.image.value)).convert("RGB"), dtype=float)
+    buf = io.BytesIO()
+    s.figure.savefig(buf, format="png", dpi=80)  # saving draws the animated artists too
+    full = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), dtype=float)
+    assert fast.shape == full.shape
+    assert np.abs(fast - full).mean() < 1.0, np.abs(fast - full).mean()
+    s.forget_bias.value = 0.0
+    assert not np.array_equal(np.asarray(Image.open(io.BytesIO(s.image.value)).convert("RGB")), fast)
+    with pytest.raises(ValueError, match="not animated"):
+        s.frames.png(artists=(s.ax.get_xaxis(),))
