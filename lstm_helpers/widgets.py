@@ -396,7 +396,6 @@ class GradientFlowExplorer(_Explorer):
         self.radius = _slider(radius, 0.5, 1.5, "RNN: spectral radius of W_h")
         self.forget_bias = _slider(forget_bias, -2.0, 6.0, "LSTM: forget-gate bias b_f", step=0.1)
         for s in (self.radius, self.forget_bias):
-            s.continuous_update = False  # one update takes about 0.2 s here: update on release
             s.layout.width = "480px"
         from matplotlib.figure import Figure
         fig = Figure(figsize=(7.2, 3.8), layout="constrained")
@@ -418,6 +417,10 @@ class GradientFlowExplorer(_Explorer):
                             bbox=dict(fc="white", ec="0.7", lw=0.6))
         ax.legend(fontsize=8, loc="upper left", frameon=False)
         self.figure = fig
+        self._moving = (self.line_rnn, self.line_bound, self.line_lstm, self.line_cell, self.note)
+        for a in self._moving:
+            a.set_animated(True)  # drawn over a static background in each frame
+        self.frames = plots.PaintedFigure(fig, dpi=80)
         self.image = W.Image(format="png", layout=W.Layout(width="640px"))
         self.table = W.HTML()
         for s in (self.radius, self.forget_bias):
@@ -449,7 +452,7 @@ class GradientFlowExplorer(_Explorer):
                   "ρ > 1: explosion becomes possible (necessary condition)" if rho > 1 else
                   "ρ = 1: the border between the two regimes")
         self.note.set_text(regime)
-        self.image.value = plots.png_bytes(self.figure, dpi=80)
+        self.image.value = self.frames.png(artists=self._moving)
         self.values = n
         cols = [d for d in (1, 10, 50, 100) if d < self.T]
         head = "".join(f"<th style='padding:0 10px'>T−t = {d}</th>" for d in cols)
