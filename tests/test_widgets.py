@@ -187,3 +187,13 @@ def test_survival_frames_match_a_full_redraw():
     assert not np.array_equal(np.asarray(Image.open(io.BytesIO(s.image.value)).convert("RGB")), fast)
     with pytest.raises(ValueError, match="not animated"):
         s.frames.png(artists=(s.ax.get_xaxis(),))
+
+
+def test_chapter_06_recipe_hides_a_memory():
+    """Chapter 06: remember, then read out, then b_o to -6: h_t is about 0 while C_t keeps C_{t-1}."""
+    g = widgets.GateExplorer()
+    g.preset.value = "remember"
+    g.preset.value = "read out"
+    assert g.record.o[0] > 0.99 and abs(g.record.c[0] - g.c_prev[0]) < 0.01
+    g.sliders["b_o[0]"].value = -6.0
+    assert abs(g.record.h[0]) < 0.01 and abs(g.record.c[0] - g.c_prev[0]) < 0.01
