@@ -22,6 +22,7 @@ from . import diagrams, gradflow, lstm, plots, rnn
 from .activations import sigmoid
 
 GATE_NAMES = {"f": "forget gate f", "i": "input gate i", "g": "candidate C̃", "o": "output gate o"}
+TAB_TITLES = {"f": "f: forget", "i": "i: input", "g": "C̃: candidate", "o": "o: output"}  # short: six tabs fit
 PARAM_OF_GATE = {"f": "f", "i": "i", "g": "c", "o": "o"}  # the candidate's weights are W_c, b_c
 
 
@@ -132,7 +133,7 @@ class GateExplorer(_Explorer):
                                                                         f"W_{p}{idx(r, H)} · {what}")))
                 rows.append(self._add(f"b_{p}[{r}]", _slider(params[f"b_{p}"][r], -6, 6, f"b_{p}{idx(r, H)}")))
             tabs.append(W.VBox(rows))
-            titles.append(GATE_NAMES[gate])
+            titles.append(TAB_TITLES[gate])
         # gates forced by hand
         force = dict(force or {})
         self.force_boxes, self.force_values = {}, {}
@@ -145,8 +146,8 @@ class GateExplorer(_Explorer):
             self.force_boxes[gate], self.force_values[gate] = box, val
             force_rows.append(W.HBox([box, val]))
         tabs.append(W.VBox(force_rows))
-        titles.append("force by hand")
-        self.tabs = W.Tab(children=tabs, titles=titles, layout=W.Layout(width="500px"))  # room for the titles
+        titles.append("force")
+        self.tabs = W.Tab(children=tabs, titles=titles, layout=W.Layout(width="560px"))  # room for the titles
 
         self.preset = W.ToggleButtons(options=["—"] + list(PRESETS), value="—", description="preset",
                                       style={"button_width": "108px"})
@@ -195,12 +196,12 @@ class GateExplorer(_Explorer):
     def readout_html(self):
         """Every intermediate value of the step, as a table (4 decimals)."""
         r = self.record
-        rows = [("x_t", self.x), ("h_{t-1}", self.h_prev), ("C_{t-1}", self.c_prev),
+        rows = [("x_t", self.x), ("h_t-1", self.h_prev), ("C_t-1", self.c_prev),
                 ("f_t" + (" (forced)" if "f" in self.force else ""), r.f),
                 ("i_t" + (" (forced)" if "i" in self.force else ""), r.i),
                 ("C̃_t" + (" (forced)" if "g" in self.force else ""), r.g),
                 ("o_t" + (" (forced)" if "o" in self.force else ""), r.o),
-                ("C_t = f·C_{t-1} + i·C̃", r.c), ("h_t = o·tanh(C_t)", r.h)]
+                ("C_t = f·C_t-1 + i·C̃", r.c), ("h_t = o·tanh(C_t)", r.h)]
         body = "".join(f"<tr><td style='padding-right:12px'>{html.escape(n)}</td>"
                        f"<td style='font-family:monospace'>{'  '.join(f'{v:+.4f}' for v in np.ravel(vals))}</td></tr>"
                        for n, vals in rows)
