@@ -87,11 +87,12 @@ def _gradient_flow():
     from . import widgets
     g = widgets.GradientFlowExplorer()
     v, d = g.values, 50
-    alt = (f"Gradient norm of h_T with respect to h_t against the distance T - t on a log scale, for an RNN whose "
-           f"recurrent weight has spectral radius {g.radius.value:.1f} and an LSTM with forget bias "
-           f"{g.forget_bias.value:.1f}. At a distance of {d} steps the RNN's norm is {v['rnn'][d]:.1e} (its bound "
-           f"{v['bound'][d]:.1e}), the LSTM's {v['lstm_h'][d]:.1e} through h and {v['lstm_c'][d]:.1e} through "
-           f"the cell state.")
+    alt = (f"Gradient norms against the distance T - t on a log scale, for an RNN and an LSTM whose recurrent "
+           f"blocks are all {g.radius.value:.1f} times an orthogonal matrix, the LSTM with forget bias "
+           f"{g.forget_bias.value:.1f} (forget gates averaging {v['f_mean']:.2f}). At a distance of {d} steps the "
+           f"RNN's norm of dh_T/dh_t is {v['rnn'][d]:.1e} (its bound {v['bound'][d]:.1e}); the LSTM's total "
+           f"through every path is {v['lstm_h'][d]:.1e} for dh_T/dh_t and {v['lstm_c'][d]:.1e} for dh_T/dC_t, "
+           f"while the cell path alone, the product of the forget gates, is {v['cell_path'][d]:.1e}.")
     return g.image.value, alt
 
 

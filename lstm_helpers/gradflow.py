@@ -5,7 +5,10 @@ diag(1 - h_k^2) W_h. Its norm is at most ||W_h||^(T - t) because |tanh'| <= 1:
 when the largest singular value of W_h is below 1 the gradient must vanish
 exponentially; above 1 it can explode (Bengio, Simard & Frasconi 1994;
 Pascanu, Mikolov & Bengio 2013). In an LSTM the cell state adds a path whose
-Jacobian is diag(f_k), close to the identity while f is close to 1.
+Jacobian is diag(f_k), close to the identity while f is close to 1; along that
+path alone, dC_T/dC_t = diag(f_{t+1} ... f_T) (``forget_products``). The total
+dh_T/dC_t also runs through h_k and back into the gates, and can vanish or
+explode like an RNN's.
 
 The Jacobians are not written out by hand here: they come from the cells' own
 backward passes, run on H copies of the sequence at once with dL/dh_T set to
@@ -71,13 +74,43 @@ def spectral_norms(J):
     return np.linalg.svd(J, compute_uv=False)[..., 0]
 
 
+def forget_products(f):
+    """The cell path alone, by distance: max over units of f_{t+1} * ... * f_T.
+
+    f : ndarray of shape (T, H), the forget gates of one sequence (lstm.forward(...)[0].f[0])
+    Returns an ndarray of shape (T,) whose entry d is the largest singular value of
+    dC_T/dC_{T-d} along the cell path (a diagonal matrix: its largest entry); entry 0 is 1.
+    """
+    f = np.asarray(f, dtype=np.float64)
+    if f.ndim != 2:
+        raise ValueError(f"f must have shape (T, H); got shape {f.shape}")
+    back = np.cumprod(f[::-1], axis=0)                  # row d-1: f_T * ... * f_{T-d+1}
+    return np.concatenate([[1.0], back.max(axis=1)[:-1]])
+
+
+def _scaled(W, hidden_size, radius, input_scale, rng):
+    H = hidden_size
+    W[:, :H] = radius * initializers.orthogonal(H, rng)
+    W[:, H:] *= input_scale
+
+
 def rnn_with_radius(input_size, hidden_size, radius, rng, input_scale=1.0):
     """RNN parameters whose recurrent weight is ``radius`` times an orthogonal matrix.
 
     Every singular value (and eigenvalue modulus) of W_h is then exactly ``radius``.
     """
     q = rnn.init_params(input_size, hidden_size, rng)
-    H = hidden_size
-    q["W"][:, :H] = radius * initializers.orthogonal(H, rng)
-    q["W"][:, H:] *= input_scale
+    _scaled(q["W"], hidden_size, radius, input_scale, rng)
     return q
+
+
+def lstm_with_radius(input_size, hidden_size, radius, rng, input_scale=1.0, forget_bias=1.0):
+    """LSTM parameters on the same footing as ``rnn_with_radius``.
+
+    Each gate's recurrent block W_*h is ``radius`` times its own orthogonal matrix and its
+    input block is scaled by ``input_scale``, exactly as the RNN's W_h and W_x.
+    """
+    p = lstm.init_params(input_size, hidden_size, rng, forget_bias=forget_bias)
+    for gate in ("f", "i", "c", "o"):
+        _scaled(p[f"W_{gate}"], hidden_size, radius, input_scale, rng)
+    return p

@@ -47,6 +47,10 @@ class SequenceModel:
         hs = out.h if self.cell == "lstm" else out  # (B, T, H)
         return hs, cache
 
+    def hidden_states(self, x):
+        """h_t for every step, ndarray of shape (B, T, H) (h_t is ``[:, t - 1]``)."""
+        return self._hidden(x)[0]
+
     def predict(self, x):
         """Readout of h_T, (B, O), when many_to_one; else of every h_t, (B, T, O)."""
         hs, _ = self._hidden(x)

@@ -4,8 +4,9 @@ GateExplorer          one LSTM step with sliders for the inputs, weights and bia
                       that can be forced by hand; the live cell diagram and a readout.
 SequenceStepper       an LSTM (or RNN) over a short sequence: step t by t, heatmaps of the
                       gates and states over time, and the live cell at step t.
-GradientFlowExplorer  ||dh_T/dh_t|| against the distance T - t: an RNN with a spectral-radius
-                      slider and an LSTM with a forget-bias slider, on a log scale.
+GradientFlowExplorer  ||dh_T/dh_t|| against the distance T - t for an RNN and an LSTM on the
+                      same footing (one slider for rho of every recurrent block, one for the
+                      forget bias); for the LSTM also the cell path alone, the product of f.
 
 Each one is a VBox that owns its controls and its display, works with no arguments
 (a default demo) and shows any error of its callbacks in an Output below it.
@@ -377,14 +378,29 @@ class SequenceStepper(_Explorer):
 class GradientFlowExplorer(_Explorer):
     """||dh_T/dh_t|| against the distance T - t, for an RNN and an LSTM, on a log scale.
 
+    Both cells start on the same footing: every recurrent block (the RNN's W_h, each of
+    the LSTM's W_fh, W_ih, W_ch, W_oh) is rho times its own orthogonal matrix, every input
+    block is PyTorch's uniform init times 0.5 (``gradflow.rnn_with_radius``,
+    ``gradflow.lstm_with_radius``). For the LSTM it draws the total through every path
+    and, apart, the cell path alone: the product of the forget gates.
+
     Parameters
     ----------
     hidden_size : int
     seq_len : int, T
     seed : int, for the random weights and inputs (fixed, so a slider changes one thing)
-    radius : starting spectral radius of the RNN's W_h
+    radius : starting spectral radius rho of every recurrent block
     forget_bias : starting forget-gate bias of the LSTM
     """
+
+    YLIM = (1e-10, 1e4)
+    CURVES = (  # key, legend label, table label
+        ("rnn", "RNN ‖∂h_T/∂h_t‖", "RNN ‖∂h_T/∂h_t‖"),
+        ("bound", "RNN bound ρ^(T−t)", "RNN bound ρ^(T−t)"),
+        ("lstm_h", "LSTM ‖∂h_T/∂h_t‖, all paths", "LSTM ‖∂h_T/∂h_t‖ (all paths)"),
+        ("lstm_c", "LSTM ‖∂h_T/∂C_t‖, all paths", "LSTM ‖∂h_T/∂C_t‖ (all paths)"),
+        ("cell_path", "LSTM cell path alone: ∏ f", "cell path alone: max ∏ f"),
+    )
 
     def __init__(self, hidden_size=16, seq_len=60, seed=0, radius=0.9, forget_bias=1.0):
         super().__init__()
@@ -392,37 +408,38 @@ class GradientFlowExplorer(_Explorer):
         rng = np.random.default_rng(seed)
         self.H, self.T = hidden_size, seq_len
         self.x = rng.standard_normal((seq_len, 1))
-        self._Q = gradflow.rnn_with_radius(1, hidden_size, 1.0, rng, input_scale=0.5)  # radius 1, scaled below
-        self._lstm = lstm.init_params(1, hidden_size, rng)
-        self.radius = _slider(radius, 0.5, 1.5, "RNN: spectral radius of W_h")
+        # radius 1 here; the slider scales the recurrent blocks of both cells alike
+        self._Q = gradflow.rnn_with_radius(1, hidden_size, 1.0, rng, input_scale=0.5)
+        self._lstm = gradflow.lstm_with_radius(1, hidden_size, 1.0, rng, input_scale=0.5)
+        self.radius = _slider(radius, 0.5, 1.5, "ρ of every recurrent block (both cells)")
         self.forget_bias = _slider(forget_bias, -2.0, 6.0, "LSTM: forget-gate bias b_f", step=0.1)
         for s in (self.radius, self.forget_bias):
             s.layout.width = "480px"
+            s.style.description_width = "230px"
         from matplotlib.figure import Figure
-        fig = Figure(figsize=(7.2, 3.8), layout="constrained")
+        fig = Figure(figsize=(9.0, 4.2), layout="constrained")
         self.ax = ax = fig.add_subplot()
         d = np.arange(seq_len)
-        self.line_rnn, = ax.plot(d, np.ones(seq_len), lw=2, color="#d95f02", label="RNN  ‖∂h_T/∂h_t‖")
-        self.line_bound, = ax.plot(d, np.ones(seq_len), lw=1, ls=":", color="#d95f02",
-                                   label="bound ρ^(T−t) (|tanh′| ≤ 1)")
-        self.line_lstm, = ax.plot(d, np.ones(seq_len), lw=2, color="#1b9e77", label="LSTM ‖∂h_T/∂h_t‖")
-        self.line_cell, = ax.plot(d, np.ones(seq_len), lw=1.5, ls="--", color="#1b9e77",
-                                  label="LSTM ‖∂h_T/∂C_t‖ (cell path)")
+        styles = {"rnn": dict(lw=2.2, color="#d95f02"), "bound": dict(lw=1.2, ls=":", color="#d95f02"),
+                  "lstm_h": dict(lw=2.2, color="#1b9e77"), "lstm_c": dict(lw=1.6, ls="--", color="#1b9e77"),
+                  "cell_path": dict(lw=2.2, ls="-.", color="#7570b3")}
+        self.lines = {key: ax.plot(d, np.ones(seq_len), label=label, **styles[key])[0]
+                      for key, label, _ in self.CURVES}
         ax.axhline(1.0, color="0.6", lw=0.8)
         ax.set_yscale("log")
-        ax.set_ylim(1e-12, 1e6)
+        ax.set_ylim(*self.YLIM)
         ax.set_xlim(0, seq_len - 1)
-        ax.set_xlabel("distance T − t (steps back)")
-        ax.set_ylabel("gradient norm")
-        self.note = ax.text(0.02, 0.03, "", transform=ax.transAxes, fontsize=8.5, va="bottom",
-                            bbox=dict(fc="white", ec="0.7", lw=0.6))
-        ax.legend(fontsize=8, loc="upper left", frameon=False)
+        ax.set_xlabel("distance T − t (steps back)", fontsize=12)
+        ax.set_ylabel("gradient norm", fontsize=12)
+        ax.tick_params(labelsize=11)
+        self.note = ax.set_title(" \n ", loc="left", fontsize=11)  # above the axes: never on a curve
+        fig.legend(loc="outside right center", fontsize=11, frameon=False)  # beside the data, never on it
         self.figure = fig
-        self._moving = (self.line_rnn, self.line_bound, self.line_lstm, self.line_cell, self.note)
+        self._moving = (*self.lines.values(), self.note)
         for a in self._moving:
             a.set_animated(True)  # drawn over a static background in each frame
         self.frames = plots.PaintedFigure(fig, dpi=80)
-        self.image = W.Image(format="png", layout=W.Layout(width="640px"))
+        self.image = W.Image(format="png", layout=W.Layout(width="720px"))
         self.table = W.HTML()
         for s in (self.radius, self.forget_bias):
             s.observe(self._guarded(self._render), "value")
@@ -430,36 +447,40 @@ class GradientFlowExplorer(_Explorer):
         self.children = [self.radius, self.forget_bias, self.image, self.table, self.errors]
 
     def norms(self):
-        """Norms by distance 0 .. T-1: dict with rnn, bound, lstm_h, lstm_c (each (T,))."""
-        rho = self.radius.value
+        """Norms by distance 0 .. T-1: dict with rnn, bound, lstm_h, lstm_c, cell_path (each (T,))."""
+        rho, H = self.radius.value, self.H
         q = {"W": self._Q["W"].copy(), "b": self._Q["b"]}
-        q["W"][:, :self.H] *= rho
+        q["W"][:, :H] *= rho
         J, _ = gradflow.state_jacobians("rnn", q, self.x)
         p = {k: v.copy() for k, v in self._lstm.items()}
+        for gate in ("f", "i", "c", "o"):
+            p[f"W_{gate}"][:, :H] *= rho
         p["b_f"][:] = self.forget_bias.value
         Jh, Jc = gradflow.state_jacobians("lstm", p, self.x)
+        out, _ = lstm.forward(p, self.x[None])
         back = slice(None, None, -1)  # index by distance T-1-t
         return {"rnn": gradflow.spectral_norms(J)[back], "bound": rho ** np.arange(self.T),
-                "lstm_h": gradflow.spectral_norms(Jh)[back], "lstm_c": gradflow.spectral_norms(Jc)[back]}
+                "lstm_h": gradflow.spectral_norms(Jh)[back], "lstm_c": gradflow.spectral_norms(Jc)[back],
+                "cell_path": gradflow.forget_products(out.f[0]), "f_mean": float(out.f.mean())}
 
     def _render(self):
         n = self.norms()
         floor = 1e-30  # log scale: keep exact zeros drawable
-        for line, key in ((self.line_rnn, "rnn"), (self.line_bound, "bound"), (self.line_lstm, "lstm_h"),
-                          (self.line_cell, "lstm_c")):
+        for key, line in self.lines.items():
             line.set_ydata(np.maximum(n[key], floor))
         rho = self.radius.value
-        regime = ("ρ < 1: vanishing is certain (sufficient condition, Pascanu et al. 2013)" if rho < 1 else
-                  "ρ > 1: explosion becomes possible (necessary condition)" if rho > 1 else
+        regime = ("ρ < 1: the RNN's gradient must vanish (Pascanu et al. 2013)" if rho < 1 else
+                  "ρ > 1: the RNN's gradient can explode" if rho > 1 else
                   "ρ = 1: the border between the two regimes")
-        self.note.set_text(regime)
+        self.note.set_text(f"{regime}\nLSTM: forget gates average {n['f_mean']:.2f}; the cell path "
+                           f"multiplies by f at each step back")
         self.image.value = self.frames.png(artists=self._moving)
         self.values = n
         cols = [d for d in (1, 10, 50, 100) if d < self.T]
         head = "".join(f"<th style='padding:0 10px'>T−t = {d}</th>" for d in cols)
-        rows = "".join(f"<tr><td>{name}</td>" + "".join(f"<td style='padding:0 10px;font-family:monospace'>"
-                                                        f"{n[key][d]:.2e}</td>" for d in cols) + "</tr>"
-                       for name, key in (("RNN", "rnn"), ("LSTM via h", "lstm_h"), ("LSTM via C", "lstm_c")))
+        rows = "".join(f"<tr><td>{label}</td>" + "".join(f"<td style='padding:0 10px;font-family:monospace'>"
+                                                         f"{n[key][d]:.2e}</td>" for d in cols) + "</tr>"
+                       for key, _, label in self.CURVES)
         self.table.value = f"<table style='font-size:13px'><tr><th></th>{head}</tr>{rows}</table>"
 
 

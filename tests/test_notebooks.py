@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from notebook_runner import execute
+from notebook_runner import execute, run
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -16,10 +16,11 @@ IDS = [str(p.relative_to(ROOT / "notebooks")) for p in NOTEBOOKS]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_notebook_runs_without_errors_or_warnings(path):
-    _, problems, seconds = execute(path)
-    print(f"{path.name}: {seconds:.1f} s")
-    assert not problems, "\n".join(problems)
+def test_notebook_runs_without_errors_or_warnings(path, notebook_run):
+    r = notebook_run(path)  # the same run the chapter's claims tests read
+    print(f"{path.name}: {r.seconds:.1f} s")
+    assert not r.problems, "\n".join(r.problems)
+    assert r.values, "the probe after the last cell read no values back"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -53,3 +54,13 @@ def test_runner_reports_errors_and_warnings(tmp_path):
     assert len(problems) == 1 and "ZeroDivisionError" in problems[0]
     _, problems, _ = execute(_notebook(tmp_path, "import warnings\nwarnings.warn('careful')"))
     assert len(problems) == 1 and "UserWarning" in problems[0]
+
+
+def test_run_reads_the_notebooks_globals_back(tmp_path):
+    path = _notebook(tmp_path, "import numpy as np\nx = np.arange(3.0)\nd = {1: 0.5, 'm': object()}\nname = 'ok'",
+                     "_hidden = 1\nf = lambda: 0")
+    r = run(path)
+    assert r.problems == []
+    assert r.values["x"] == [0.0, 1.0, 2.0] and r.values["d"] == {"1": 0.5} and r.values["name"] == "ok"
+    assert "_hidden" not in r.values and "f" not in r.values
+    assert len(r.nb.cells) == 2, "the probe cell is not left in the notebook"

@@ -99,9 +99,9 @@ def test_sequence_stepper_with_an_rnn_and_errors():
 def test_gradient_flow_explorer_regimes_and_extremes():
     g = widgets.GradientFlowExplorer(hidden_size=8, seq_len=40)
     g.radius.value = 0.6
-    assert g.values["rnn"][30] < 1e-4 and "vanishing" in g.note.get_text()
+    assert g.values["rnn"][30] < 1e-4 and "must vanish" in g.note.get_text()
     g.radius.value = 1.4
-    assert g.values["rnn"][30] > 1 and "explosion" in g.note.get_text()
+    assert g.values["rnn"][30] > 1 and "can explode" in g.note.get_text()
     np.testing.assert_allclose(g.values["bound"], 1.4 ** np.arange(40))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -112,11 +112,18 @@ def test_gradient_flow_explorer_regimes_and_extremes():
                 assert g.last_error is None and g.image.value != before
                 assert all(np.isfinite(a).all() for a in g.values.values())
     g.forget_bias.value = 6.0
-    high = g.values["lstm_c"][30]
+    high = g.values["cell_path"][30]
     g.forget_bias.value = -2.0
-    assert g.values["lstm_c"][30] < high  # a forget gate near 1 keeps the cell path open
-    # the table shows the explorer's own numbers
-    assert f"{g.values['rnn'][10]:.2e}" in g.table.value
+    assert g.values["cell_path"][30] < high  # a forget gate near 1 keeps the cell path open
+    # the cell path is the product of the forget gates of the explorer's own LSTM
+    g.radius.value, g.forget_bias.value = 1.0, 1.0
+    p = {**g._lstm, "b_f": np.full(8, 1.0)}
+    out, _ = lstm.forward(p, g.x[None])
+    assert g.values["cell_path"][5] == pytest.approx(np.prod(out.f[0, -5:], axis=0).max())
+    assert g.values["f_mean"] == pytest.approx(out.f.mean())
+    # the table shows the explorer's own numbers, every curve
+    for key in ("rnn", "lstm_h", "lstm_c", "cell_path"):
+        assert f"{g.values[key][10]:.2e}" in g.table.value
 
 
 def test_callback_errors_are_shown_not_swallowed():
