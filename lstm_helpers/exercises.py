@@ -536,13 +536,14 @@ EXERCISES = {
                          "Four layers (f, i, C~, o), each with a weight of H rows and H + D columns and a bias of H.",
                          "def lstm_param_count(D, H):\n    return 4 * (H * (H + D) + H)"),
     "cell_path_gradient": (_cell_path_gradient,
-                           "C_{T-1} = f[T-1] * C_{T-2} = f[T-1] * f[T-2] * C_{T-3} = ...: multiply the forget "
-                           "gates of the steps after t. A reversed cumulative product does it for every t.",
+                           "Along the cell path C_T = f_T * C_{T-1} = f_T * f_{T-1} * C_{T-2} = ...: multiply the "
+                           "forget gates of the steps after t (f_k is f[k - 1]). A reversed cumulative product does "
+                           "it for every t.",
                            "def cell_path_gradient(f):\n"
                            "    T, H = f.shape\n"
-                           "    out = np.ones((T, H))\n"
-                           "    for t in range(T - 2, -1, -1):\n"
-                           "        out[t] = out[t + 1] * f[t + 1]   # dC_{T-1}/dC_t = f[t+1] dC_{T-1}/dC_{t+1}\n"
+                           "    out = np.ones((T, H))           # row t - 1 holds dC_T/dC_t; row T - 1 is 1\n"
+                           "    for t in range(T - 1, 0, -1):   # steps t = T - 1, ..., 1\n"
+                           "        out[t - 1] = out[t] * f[t]  # dC_T/dC_t = dC_T/dC_(t+1) * f_(t+1), f_(t+1) = f[t]\n"
                            "    return out"),
     "to_pytorch": (_to_pytorch,
                    "Stack the weights in PyTorch's order i, f, g (our c), o: that gives (4H, H + D). Its first H "

@@ -3,6 +3,8 @@
 many_to_one=True reads only the last hidden state h_T (the adding problem, the
 latch task); many_to_one=False reads every h_t (a character model).
 """
+import copy
+
 import numpy as np
 
 from . import losses, lstm, rnn, shapes
@@ -36,6 +38,12 @@ class SequenceModel:
         bound = 1.0 / np.sqrt(hidden_size)
         self.params["W_y"] = rng.uniform(-bound, bound, (output_size, hidden_size)).astype(dtype)
         self.params["b_y"] = np.zeros(output_size, dtype)
+
+    def astype(self, dtype):
+        """A copy of the model with every parameter in ``dtype`` (e.g. float64 to measure tiny gradients)."""
+        other = copy.copy(self)
+        other.params = {k: v.astype(dtype) for k, v in self.params.items()}
+        return other
 
     @property
     def cell_params(self):

@@ -1,7 +1,7 @@
 """Execute a notebook on a fresh kernel and list what a student would see go wrong.
 
 ``run`` also reads the run's results back: after the last cell it evaluates a probe in the
-same kernel that turns every plain global (numbers, strings, small numeric arrays, and lists,
+same kernel that turns every plain global (None, numbers, strings, small numeric arrays, and lists,
 tuples and dicts of them) into JSON. The claims tests assert on those values, so a sentence a
 chapter says about its run is checked on that very run.
 """
@@ -26,6 +26,8 @@ def _probe_values():
     def plain(v, depth=0):
         if depth > 5:
             raise TypeError
+        if v is None:
+            return None
         if isinstance(v, (bool, np.bool_)):
             return bool(v)
         if isinstance(v, numbers.Integral):

@@ -1,0 +1,59 @@
+"""Chapter 07: what its prose says about its own run holds on that run (executed once per session).
+
+The five-seed figures in section 2 come from benchmarks/adding_problem.py (chapter 07's settings).
+"""
+import numpy as np
+import pytest
+
+from lstm_helpers import tasks
+
+
+@pytest.fixture(scope="module")
+def ch(notebook_run):
+    r = notebook_run("07")
+    assert not r.problems, r.problems
+    return r
+
+
+def test_lstm_learns_and_rnn_stays_at_the_validation_sets_own_baseline(ch):
+    v = ch.values
+    own = v["own"]
+    assert abs(own - tasks.ADDING_BASELINE_MSE) < 0.03
+    assert v["final"]["lstm"] < 0.01 and v["final"]["lstm"] < own / 4
+    assert 0.95 < v["final"]["rnn"] / own < 1.2  # "stayed near the baseline" (1.00-1.17 over five seeds)
+
+
+def test_lstm_sits_at_the_baseline_for_most_of_its_run_then_drops(ch):
+    v = ch.values
+    steps, losses = v["curves"]["lstm"]
+    left = v["left_baseline_at"]["lstm"]
+    assert left is not None and left >= 0.5 * steps[-1]  # "for most of its run"
+    before = [l for s, l in zip(steps, losses) if s < left]
+    assert all(abs(l / v["own"] - 1) < 0.15 for l in before)  # at the baseline until then
+    assert steps[-1] - left <= 300  # "then drops within a few hundred steps"
+    assert v["left_baseline_at"]["rnn"] is None
+
+
+def test_the_memory_unit_subtracts_at_the_markers(ch):
+    u = ch.values["unit_facts"]
+    assert u["r_cell_target"] > 0.9  # the cell follows the sum
+    assert u["f_after"] > 0.98 and u["f_before"] < 0.8  # "the forget gate sits near 1"
+    assert u["g_at_marks"] < -0.95  # "candidate pinned at about -1"
+    assert u["r_i_value"] < -0.8 and u["i_small_values"] > 2 * u["i_large_values"]  # "falls as the value grows"
+    assert u["i_elsewhere"] < 0.05 and u["g_elsewhere"] > 0  # "almost shut but not quite ... positive"
+    assert u["others_mean"] > 0 and u["marks_mean"] < 0  # creeps up, drops at the markers
+    assert u["others_spread"] < 0.5 * u["marks_spread"]  # "about the same amount in every sequence"
+
+
+def test_gradient_flow_after_training(ch):
+    v = ch.values
+    flow = {k: np.array(n) for k, n in v["flow"].items()}
+    c = flow["LSTM: dL/dC_t"]
+    assert c.max() / c.min() < 10  # "stays of the same order all the way back"
+    r = flow["RNN: dL/dh_t"]
+    assert (r > 0).all(), "measured in float64: no gradient reads as 0"
+    assert r[0] < 1e-10 * r[-1]  # "shrinks by many orders of magnitude"
+    assert r[75] < 1e-3 * r[-1]  # "within a few dozen steps" (t = 76)
+    s = v["rnn_state"]
+    assert s["W_h_radius"] > 1  # "not chapter 02's ρ < 1"
+    assert s["mean_slope"] < 0.5 and s["saturated"] > 0  # "tanh' averages well below 1 ... some states at ±1"
