@@ -111,30 +111,67 @@ def browser_page(chromium):
             browser.close()
 
 
-UIS = {  # how to open a notebook, and what shows an idle kernel
+UIS = {  # how to open a notebook
     # ?reset: a fresh workspace, or JupyterLab reopens the tabs of the previous test beside this one
-    "lab": ("{base}/lab/tree/notebooks/{name}?reset&token={token}", ".jp-StatusBar-Widget:has-text('| Idle')"),
-    "notebook7": ("{base}/notebooks/notebooks/{name}?token={token}",
-                  ".jp-Notebook-ExecutionIndicator[data-status='idle']"),
+    "lab": "{base}/lab/tree/notebooks/{name}?reset&token={token}",
+    "notebook7": "{base}/notebooks/notebooks/{name}?token={token}",
 }
+RUN_ALL = ".lm-Menu-item[data-command='runmenu:run-all']"
+# every code cell has an execution count once it has run ([*] while queued or running, [ ] before)
+PROMPTS = """() => {
+    const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find(p => p.offsetParent !== null);
+    return panel ? [...panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent) : [];
+}"""
 
 
-def open_and_run_all(page, base, token, name, ui="lab", timeout_ms=120_000):
-    """Open notebook ``name`` in JupyterLab or Notebook 7, wait for an idle kernel, Run All, wait until done."""
-    url, idle = UIS[ui]
-    page.goto(url.format(base=base, name=name, token=token))
-    page.wait_for_selector(".jp-NotebookPanel", timeout=timeout_ms)
-    page.wait_for_selector(idle, timeout=timeout_ms)
-    page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-    page.click(".lm-Menu-item[data-command='runmenu:run-all']")
-    # every code cell gets an execution count when it has run ([*] while queued or running)
-    page.wait_for_function(
-        """() => {
-            const panel = [...document.querySelectorAll('.jp-NotebookPanel')].find(p => p.offsetParent !== null);
-            const prompts = panel ? [...panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')] : [];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""", timeout=timeout_ms)
-    page.wait_for_selector(idle, timeout=timeout_ms)
+def _api(base, token, path):
+    with urllib.request.urlopen(f"{base}/api/{path}?token={token}", timeout=10) as r:
+        return json.loads(r.read())
+
+
+def kernel_state(base, token, name):
+    """The execution state of the kernel of notebooks/<name>, from the server's REST API (None: no kernel yet)."""
+    for s in _api(base, token, "sessions"):
+        if s.get("path", "").endswith(f"notebooks/{name}") and s.get("kernel"):
+            return _api(base, token, f"kernels/{s['kernel']['id']}").get("execution_state")
+    return None
+
+
+def wait_until(condition, timeout_s, what, interval_s=0.25):
+    """Poll ``condition()`` until it is true; a state wait, never a fixed sleep."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout_s:.0f} s for {what}")
+        time.sleep(interval_s)
+
+
+def open_and_run_all(page, base, token, name, ui="lab", timeout_ms=240_000):
+    """Open notebook ``name`` in JupyterLab or Notebook 7, wait for an idle kernel, Run All, wait until done.
+
+    Every wait is on a state: the kernel's execution state from the server's API (the page's status
+    text can lag or be skipped on a busy machine), the Run All menu item being enabled (a click on a
+    disabled item does nothing, which once left a test waiting for cells that never ran), and every
+    code cell's prompt holding an execution count.
+    """
+    timeout_s = timeout_ms / 1000
+    page.goto(UIS[ui].format(base=base, name=name, token=token))
+    page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=timeout_ms)
+    wait_until(lambda: kernel_state(base, token, name) == "idle", timeout_s, f"the kernel of {name} to be idle")
+    for attempt in range(3):
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        page.wait_for_selector(f"{RUN_ALL}:not(.lm-mod-disabled)", timeout=timeout_ms)
+        page.click(RUN_ALL)
+        try:  # Run All took: some cell is queued, running or done
+            page.wait_for_function(f"() => ({PROMPTS})().some(t => /\\[(\\*|\\d+)\\]/.test(t))", timeout=30_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")  # close the menu if it is still open, and try again
+    page.wait_for_function(f"() => {{ const p = ({PROMPTS})(); return p.length > 0 && "
+                           f"p.every(t => /\\[\\d+\\]/.test(t)); }}", timeout=timeout_ms)
+    wait_until(lambda: kernel_state(base, token, name) == "idle", timeout_s, f"the kernel of {name} to finish")
 
 
 def open_voila(page, base, token, count, timeout_ms=120_000):
