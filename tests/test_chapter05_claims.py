@@ -1,0 +1,39 @@
+"""Chapter 05: what its prose says about its own run holds on that run (executed once per session)."""
+import numpy as np
+import pytest
+
+
+@pytest.fixture(scope="module")
+def ch(notebook_run):
+    r = notebook_run("05")
+    assert not r.problems, r.problems
+    return r
+
+
+def test_hand_computation_equals_lstm_step(ch):
+    assert ch.values["largest_difference"] < 1e-12
+
+
+def test_the_four_corners(ch):
+    c = ch.values["corners"]  # C_{t-1} = 1.5, C~ = -0.6
+    assert c["1, 0"] == pytest.approx(1.5)  # keep
+    assert c["0, 0"] == pytest.approx(0.0)  # forget
+    assert c["0, 1"] == pytest.approx(-0.6)  # overwrite
+    assert c["1, 1"] == pytest.approx(0.9)  # accumulate
+    assert c["0.5, 0.5"] == pytest.approx(0.45)
+
+
+def test_without_forgetting_the_cell_grows_and_tanh_saturates(ch):
+    v = ch.values
+    kept = np.array(v["largest_c"]["with its forget gate"])
+    grown = np.array(v["largest_c"]["f = 1 (no forget gate)"])
+    assert 0.70 < v["f_mean"] < 0.80  # "forget bias 1, so f ≈ 0.75"
+    # "settles after a few dozen steps and stays well inside the bound"
+    assert np.ptp(kept[50:]) < 0.01 * kept[50:].max()
+    assert kept.max() < 0.5 / (1 - v["f_max"])
+    # "keeps growing", roughly linearly
+    assert grown[9] < grown[99] < grown[299] and np.all(np.diff(grown[50:]) > 0)
+    assert 2 < grown[299] / grown[99] < 4.5
+    # "the derivative of tanh at the cell state falls towards zero"
+    assert v["smallest_slope"]["f = 1 (no forget gate)"][299] < 1e-12
+    assert v["smallest_slope"]["with its forget gate"][299] > 0.1
