@@ -1,0 +1,25 @@
+"""Chapter 06: what its prose says about its own run holds on that run (executed once per session)."""
+import pytest
+
+
+@pytest.fixture(scope="module")
+def ch(notebook_run):
+    r = notebook_run("06")
+    assert not r.problems, r.problems
+    return r
+
+
+def test_h_stays_bounded_while_c_grows(ch):
+    assert ch.values["largest_c"] > 50 and ch.values["largest_h"] < 1  # "|h_t| < 1 always, however large"
+
+
+def test_six_lines_equal_lstm_step(ch):
+    d = ch.values["differences"]
+    assert set(d) == {"f", "i", "C̃", "o", "C", "h"} and max(d.values()) < 1e-12
+
+
+def test_parameter_counts(ch):
+    for key, (formula, ours, theirs) in ch.values["counts"].items():
+        D, H = map(int, key.split(", "))
+        assert formula == ours == 4 * (H * (H + D) + H)  # "4(H(H + D) + H)"
+        assert theirs - ours == 4 * H  # "PyTorch counts 4H more"
