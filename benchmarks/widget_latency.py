@@ -50,7 +50,7 @@ def in_process(moves):
     naive = 1e3 * statistics.median(times)
     print(f"{'(whole redraw, savefig)':>22} {'':>14} {naive:8.1f} {'':>6}   ratio {ms / naive:.2f}")
     s = widgets.SequenceStepper()
-    ms = median_ms(s.t, [k % s.T for k in range(moves)])
+    ms = median_ms(s.t, [1 + k % s.T for k in range(moves)])
     print(f"{'SequenceStepper':>22} {'step t':>14} {ms:8.1f} {'80':>6}")
     f = widgets.GradientFlowExplorer()
     ms = median_ms(f.radius, np.linspace(0.5, 1.5, moves))

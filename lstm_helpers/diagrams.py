@@ -37,6 +37,9 @@ SCALES = {"f": (GATE_CMAP, GATE_NORM), "i": (GATE_CMAP, GATE_NORM), "o": (GATE_C
           "fc": (SIGNED_CMAP, WIDE_NORM)}
 
 PARTS = ("forget", "input", "update", "output", "cell_state")
+# Names with a subscript (x_t, C_{t-1}): mathtext draws the subscript at 0.7 of this size, so a cell drawing
+# 9 inches wide shown at 720 px still shows it at 8 pt (14 * 0.7 * 720 / 864 = 8.2).
+LABEL_PT = 14
 
 ALT_TEXT = {
     "rnn_loop": "A recurrent network drawn as one box A: the input x_t enters from below, the output h_t "
@@ -49,15 +52,22 @@ ALT_TEXT = {
     "gap_long": "An unrolled RNN reading 'I grew up in France ... I speak fluent': the relevant word 'France' "
                 "is many steps before the place where 'French' is predicted; a long gap of other words lies "
                 "between them.",
-    "module_rnn": "A chain of three repeating modules of a plain RNN: in each, the previous state h_{t-1} and "
-                  "the input x_t are joined and pass through a single tanh layer, giving h_t.",
-    "module_lstm": "A chain of three repeating modules of an LSTM: each holds four interacting layers (three "
-                   "sigmoid gates and one tanh layer), with the cell state running along the top.",
-    "sequence_shapes": "Five shapes of sequence problems, each drawn as a row of recurrent states with inputs below "
+    "module_rnn": "A chain of three repeating modules of a plain RNN, A at steps t-1, t and t+1, each reading its "
+                  "input x from below and sending its state h up and on to the next module. Inside the middle "
+                  "module, h_{t-1} from the left and the input x_t are joined and pass through a single tanh "
+                  "layer, giving h_t, which goes right into the next module and up.",
+    "module_lstm": "A chain of three repeating modules of an LSTM, A at steps t-1, t and t+1, each reading its "
+                   "input x from below and sending h up. Two lines run from module to module: the cell state C "
+                   "along the top and the hidden state h along the bottom. Inside the middle module, h_{t-1} and "
+                   "x_t are joined and feed four layers, sigma, sigma, tanh, sigma (f_t, i_t, C~_t, o_t); the "
+                   "cell state C_{t-1} is multiplied by f_t and added to i_t * C~_t, giving C_t; a copy of C_t "
+                   "through tanh, times o_t, gives h_t, which goes right into the next module and up.",
+    "sequence_shapes": "Shapes of sequence problems, each drawn as a row of recurrent states with inputs below "
                        "and outputs above: one-to-one (one input, one output); one-to-many (one input, then a "
                        "sequence of outputs); many-to-one (a sequence of inputs, one output at the end); "
-                       "many-to-many unaligned (the whole input is read before the outputs begin); many-to-many "
-                       "aligned (one output for every input).",
+                       "many-to-many unaligned, drawn twice: read all, then write (three inputs, then three "
+                       "outputs), and CTC (an output at each of six input frames, c c - a - t with - a blank, "
+                       "merged into the three letters c a t); many-to-many aligned (one output for every input).",
     "notation": "The notation of the diagrams: a blue box is a neural-network layer; an orange circle is a "
                 "pointwise operation; an arrow carries a vector; two arrows merging is concatenation; one "
                 "arrow splitting is a copy.",
@@ -123,13 +133,13 @@ def _layer(ax, xy, label, w=1.3, h=0.8, fs=11):
 
 
 def _pointwise(ax, xy, label, r=0.36, fs=12, wide=False):
-    if wide:
-        shape = patches.Ellipse(xy, 1.25, 0.62, fc=POINTWISE, ec=INK, lw=1.3, zorder=4)
+    if wide:  # an ellipse wide enough for "tanh" at 10.5 pt, at the cell's own scale
+        shape = patches.Ellipse(xy, 1.6, 0.72, fc=POINTWISE, ec=INK, lw=1.3, zorder=4)
     else:
         shape = patches.Circle(xy, r, fc=POINTWISE, ec=INK, lw=1.3, zorder=4)
     ax.add_patch(shape)
     txt = ax.text(xy[0], xy[1] - (0.02 if not wide else 0), label, ha="center", va="center",
-                  fontsize=fs if not wide else 9, zorder=5)
+                  fontsize=fs if not wide else 10.5, zorder=5)
     return [shape, txt]
 
 
@@ -140,12 +150,17 @@ class Chips:
     onto each frame by ``paint`` (see ``plots.PaintedFigure``).
     """
 
-    def __init__(self, ax, center, n, scale, label=None, size=1.0, label_side="above"):
+    WIDTH = 1.15  # times the height: room for "-0.80" with a margin at the number's size
+
+    def __init__(self, ax, center, n, scale, label=None, size=1.0, label_side="above", width=None, font_pt=10.0,
+                 label_pt=10.0):
         self.cmap, self.norm = SCALES[scale]
         self.rects = []
-        x0 = center[0] - n * size / 2
+        self.font_pt = font_pt  # the numbers' size in points at the figure's own scale
+        w = self.WIDTH * size if width is None else width
+        x0 = center[0] - n * w / 2
         for k in range(n):
-            rect = patches.Rectangle((x0 + k * size, center[1] - size / 2), size, size, fc="white",
+            rect = patches.Rectangle((x0 + k * w, center[1] - size / 2), w, size, fc="white",
                                      ec=INK, lw=0.7, zorder=6)
             ax.add_patch(rect)
             self.rects.append(rect)
@@ -153,7 +168,7 @@ class Chips:
         if label:
             dy = size / 2 + 0.12
             y, va = (center[1] + dy, "bottom") if label_side == "above" else (center[1] - dy, "top")
-            self.label = ax.text(center[0], y, label, ha="center", va=va, fontsize=8.5, zorder=7, color=INK)
+            self.label = ax.text(center[0], y, label, ha="center", va=va, fontsize=label_pt, zorder=7, color=INK)
         self.values = np.full(n, np.nan)
 
     def set(self, values):
@@ -170,9 +185,12 @@ class Chips:
             return "0.00"  # not "-0.00"
         return f"{v:.2f}" if abs(v) < 9.995 else f"{v:.0f}"
 
+    def size_px(self, dpi):
+        """The numbers' font size in pixels in a frame rendered at ``dpi``."""
+        return max(8, int(round(self.font_pt * dpi / 72)))
+
     def paint(self, frame, pf):
-        x0, y0, x1, y1 = pf.box(self.rects[0])
-        size_px = max(8, int(0.38 * (y1 - y0)))
+        size_px = self.size_px(pf.fig.dpi)
         for rect, v in zip(self.rects, self.values):
             if np.isnan(v):
                 continue
@@ -222,7 +240,8 @@ class LSTMCell(LiveDiagram):
     input_size : int, D (1 to 4; default H)
     live : bool, draw value chips on every box and line
     highlight : None or one of PARTS, grey out the rest
-    labels : bool, name the inputs and outputs (C_{t-1}, h_{t-1}, x_t, C_t, h_t)
+    labels : bool, name the inputs and outputs (C_{t-1}, h_{t-1}, x_t, C_t, h_t) at the ends of the lines;
+        "chain": above the lines, leaving their ends free for the neighbouring modules
     """
 
     def __init__(self, ax=None, hidden_size=1, input_size=None, live=True, highlight=None, figsize=(9.0, 5.4),
@@ -261,7 +280,7 @@ class LSTMCell(LiveDiagram):
             add(_wire(ax, [(x, 1.5), (x, 2.35)]), part)
         add(_layer(ax, (3.0, 2.8), "σ"), "forget")
         add(_layer(ax, (5.5, 2.8), "σ"), "input")
-        add(_layer(ax, (7.5, 2.8), "tanh", fs=9), "input")
+        add(_layer(ax, (7.5, 2.8), "tanh", fs=10.5), "input")
         add(_layer(ax, (10.5, 2.8), "σ"), "output")
         add(_wire(ax, [(3.0, 3.25), (3.0, 7.14)]), "forget", "update")              # f_t
         add(_wire(ax, [(5.5, 3.25), (5.5, 5.3), (7.14, 5.3)]), "input", "update")   # i_t
@@ -269,23 +288,28 @@ class LSTMCell(LiveDiagram):
         add(_pointwise(ax, (7.5, 5.3), "×"), "input", "update")
         add(_wire(ax, [(7.5, 5.66), (7.5, 7.14)]), "input", "update")               # i_t * C~_t
         # output: tanh of a copy of C_t, times o_t, is h_t
-        add(_wire(ax, [(12.5, 7.5), (12.5, 6.42)]), "output")
+        add(_wire(ax, [(12.5, 7.5), (12.5, 6.46)]), "output")
         add(_pointwise(ax, (12.5, 6.1), "tanh", wide=True), "output")
-        add(_wire(ax, [(12.5, 5.79), (12.5, 4.96)]), "output")
+        add(_wire(ax, [(12.5, 5.74), (12.5, 4.96)]), "output")
         add(_wire(ax, [(10.5, 3.25), (10.5, 4.6), (12.14, 4.6)]), "output")          # o_t
         add(_pointwise(ax, (12.5, 4.6), "×"), "output")
         add(_wire(ax, [(12.5, 4.24), (12.5, 1.5), (18.6, 1.5)]), "output")           # h_t to the right
         add(_wire(ax, [(14.6, 1.5), (14.6, 10.3)]), "output")                        # and up
-        # names of the inputs and outputs
-        for xy, s, kw in () if not labels else (((-2.9, 7.5), "$C_{t-1}$", dict(ha="right")), ((18.9, 7.5), "$C_t$", dict(ha="left")),
-                          ((-2.9, 1.5), "$h_{t-1}$", dict(ha="right")), ((18.9, 1.5), "$h_t$", dict(ha="left")),
-                          ((1.5, -2.3), "$x_t$", dict(ha="center", va="top")),
-                          ((14.6, 10.45), "$h_t$", dict(ha="center", va="bottom"))):
-            ax.text(*xy, s, fontsize=12, va=kw.pop("va", "center"), zorder=5, **kw)
+        # names of the inputs and outputs: at the line ends, or (in a chain) above the lines between modules
+        ends = (((-2.9, 7.5), "$C_{t-1}$", dict(ha="right")), ((18.9, 7.5), "$C_t$", dict(ha="left")),
+                ((-2.9, 1.5), "$h_{t-1}$", dict(ha="right")), ((18.9, 1.5), "$h_t$", dict(ha="left")))
+        if labels == "chain":
+            ends = (((-1.05, 7.7), "$C_{t-1}$", dict(ha="center", va="bottom")),
+                    ((17.1, 7.7), "$C_t$", dict(ha="center", va="bottom")),
+                    ((-1.05, 1.7), "$h_{t-1}$", dict(ha="center", va="bottom")),
+                    ((17.1, 1.7), "$h_t$", dict(ha="center", va="bottom")))
+        for xy, s, kw in () if not labels else ends + (((1.5, -2.3), "$x_t$", dict(ha="center", va="top")),
+                                                       ((14.6, 10.45), "$h_t$", dict(ha="center", va="bottom"))):
+            ax.text(*xy, s, fontsize=LABEL_PT, va=kw.pop("va", "center"), zorder=5, **kw)
         # gate names beside their layers
         for x, s, part in ((3.0, "$f_t$", "forget"), (5.5, "$i_t$", "input"), (7.5, r"$\tilde{C}_t$", "input"),
                            (10.5, "$o_t$", "output")):
-            add([ax.text(x + 0.72, 2.05, s, fontsize=10, ha="left", va="center", zorder=5)], part)
+            add([ax.text(x + 0.74, 2.8, s, fontsize=LABEL_PT, ha="left", va="center", zorder=5)], part)
         if live:
             self._add_chips()
         if highlight:
@@ -298,28 +322,29 @@ class LSTMCell(LiveDiagram):
 
     def _add_chips(self):
         ax, n = self.ax, self.hidden_size
-        w = 0.5 * n  # half the width of a row of chips
+        w = 0.5 * n * Chips.WIDTH  # half the width of a row of chips
         spec = {  # name: (centre, label, label side, parts)
             "c_prev": ((-2.2, 8.35), None, "above", ("forget", "update", "cell_state")),
             "h_prev": ((-2.2, 0.65), None, "below", ("forget", "input", "output")),
             "x": ((1.0 - w, -1.1), None, "below", ("forget", "input", "output")),
             "f": ((3.0, 5.1), None, "above", ("forget",)),
-            "i": ((5.5, 4.25), None, "above", ("input",)),
-            "g": ((7.5, 4.1), None, "above", ("input",)),
+            "i": ((5.5 - 0.15 * (n - 1), 4.25), None, "above", ("input",)),  # two units: apart from C~'s
+            "g": ((7.5 + 0.15 * (n - 1), 4.1), None, "above", ("input",)),
             "o": ((10.5, 3.95), None, "above", ("output",)),
             "fc": ((5.25, 8.35), r"$f_t C_{t-1}$", "above", ("forget", "update", "cell_state")),
-            "ig": ((8.0 + w, 6.45), r"$i_t \tilde{C}_t$", "above", ("input", "update")),
+            "ig": ((8.0 + w, 6.45), r"$i_t \tilde{C}_t$", "below", ("input", "update")),
             "c": ((17.4, 8.35), None, "above", ("update", "cell_state", "output")),
-            "tc": ((13.0 + w, 5.35), None, "above", ("output",)),
+            "tc": ((13.2 + w, 5.3), None, "above", ("output",)),
             "h": ((17.4, 0.65), None, "below", ("output",)),
         }
-        spec["x"] = ((1.0 - 0.5 * self.input_size, -1.1),) + spec["x"][1:]
+        spec["x"] = ((1.0 - 0.5 * self.input_size * Chips.WIDTH, -1.1),) + spec["x"][1:]
         for name, (xy, label, side, parts) in spec.items():
-            chips = Chips(ax, xy, self.input_size if name == "x" else n, name, label=label, label_side=side)
+            chips = Chips(ax, xy, self.input_size if name == "x" else n, name, label=label, label_side=side,
+                          label_pt=LABEL_PT)
             self.chips[name] = chips
             self._add(chips.artists, *parts)
-        for name, x in (("f", 3.0), ("i", 5.5), ("g", 7.5), ("o", 10.5)):
-            mark = ax.text(x, 3.45, "forced", color=FORCED, fontsize=7.5, ha="center", va="bottom",
+        for name, x in (("f", 3.0), ("i", 5.5), ("g", 7.5), ("o", 10.5)):  # on the layer's input: it is cut
+            mark = ax.text(x, 1.93, "forced", color=FORCED, fontsize=10, ha="center", va="center",
                            zorder=7, visible=False, fontweight="bold",
                            bbox=dict(fc="white", ec=FORCED, lw=0.8, pad=1.0))
             self.forced_marks[name] = mark
@@ -401,8 +426,8 @@ def rnn_loop(ax=None):
     _module_box(ax, (0, 0))
     _arrow(ax, (0, -2.3), (0, -0.9))
     _arrow(ax, (0, 0.9), (0, 2.4))
-    ax.text(0, -2.5, "$x_t$", ha="center", va="top", fontsize=13)
-    ax.text(0, 2.55, "$h_t$", ha="center", va="bottom", fontsize=13)
+    ax.text(0, -2.5, "$x_t$", ha="center", va="top", fontsize=LABEL_PT)
+    ax.text(0, 2.55, "$h_t$", ha="center", va="bottom", fontsize=LABEL_PT)
     # the state leaves A on the right and comes back into A: the loop
     loop = patches.FancyArrowPatch((1.2, 0.45), (1.2, -0.45), connectionstyle="arc3,rad=-1.9",
                                    arrowstyle="-|>", mutation_scale=12, lw=1.6, color=INK, zorder=2)
@@ -424,8 +449,8 @@ def rnn_unrolled(ax=None, steps=("t-1", "t", "t+1")):
         _module_box(ax, (x, 0))
         _arrow(ax, (x, -2.3), (x, -0.9))
         _arrow(ax, (x, 0.9), (x, 2.3))
-        ax.text(x, -2.5, f"$x_{{{s}}}$", ha="center", va="top", fontsize=12)
-        ax.text(x, 2.45, f"$h_{{{s}}}$", ha="center", va="bottom", fontsize=12)
+        ax.text(x, -2.5, f"$x_{{{s}}}$", ha="center", va="top", fontsize=15)
+        ax.text(x, 2.45, f"$h_{{{s}}}$", ha="center", va="bottom", fontsize=15)
         _arrow(ax, (x + 1.2, 0), (x + 2.4, 0)) if k < n - 1 else None
     _arrow(ax, (-2.3, 0), (-1.2, 0))
     _arrow(ax, (3.6 * (n - 1) + 1.2, 0), (3.6 * (n - 1) + 2.3, 0))
@@ -458,23 +483,36 @@ def dependency_gap(gap="short", ax=None):
         fc = "#fdae6b" if k in relevant else LAYER
         _module_box(ax, (x, 0), w=1.3, h=1.1, label="A", fc=fc)
         _arrow(ax, (x, -1.9), (x, -0.65))
-        ax.text(x, -2.05, w, ha="center", va="top", fontsize=10,
+        ax.text(x, -2.05, w, ha="center", va="top", fontsize=12,  # at least 8 pt where chapter 02 shows it
                 fontweight="bold" if k in relevant else "normal")
         if k < n - 1:
             _arrow(ax, (x + 0.75, 0), (x + step - 0.75, 0))
     x = step * (n - 1)
     _arrow(ax, (x, 0.65), (x, 1.9))
-    ax.text(x, 2.05, answer + "?", ha="center", va="bottom", fontsize=11, fontweight="bold", color="#b35806")
+    ax.text(x, 2.05, answer + "?", ha="center", va="bottom", fontsize=13, fontweight="bold", color="#b35806")
     ax.annotate("", xy=(x - 0.2, 2.3), xytext=(step * relevant[0], 0.75),
                 arrowprops=dict(arrowstyle="-|>", ls="--", color="#b35806", lw=1.2,
                                 connectionstyle="arc3,rad=-0.25", mutation_scale=10))
     return ax
 
 
-def repeating_module(kind="lstm", ax=None):
-    """Three repeating modules in a chain; the middle one drawn with its inner layers.
+def _neighbour(ax, x, step, kind, w=2.0):
+    """A neighbouring module drawn as a plain box A with its own input x and output h, named by ``step``."""
+    box = patches.FancyBboxPatch((x - w / 2, 0.6), w, 7.8, boxstyle="round,pad=0.2", fc="#dbe9f6", ec=INK,
+                                 lw=1.3, zorder=3)
+    ax.add_patch(box)
+    ax.text(x, 4.5, "A", ha="center", va="center", fontsize=16, zorder=4)
+    _arrow(ax, (x, -2.0), (x, 0.4))
+    _arrow(ax, (x, 8.6), (x, 10.3))
+    ax.text(x, -2.3, f"$x_{{{step}}}$", ha="center", va="top", fontsize=LABEL_PT)
+    ax.text(x, 10.45, f"$h_{{{step}}}$", ha="center", va="bottom", fontsize=LABEL_PT)
 
-    kind "rnn": a single tanh layer; kind "lstm": four interacting layers.
+
+def repeating_module(kind="lstm", ax=None):
+    """Three repeating modules in a chain: A at t-1, the module at t with its inner layers, A at t+1.
+
+    kind "rnn": a single tanh layer; kind "lstm": four interacting layers and the cell state along the top.
+    The module is drawn at the scale of the LSTM cell's own drawing, every line from one module into the next.
 
     Returns
     -------
@@ -482,67 +520,90 @@ def repeating_module(kind="lstm", ax=None):
     """
     if kind not in ("rnn", "lstm"):
         raise ValueError(f"kind must be 'rnn' or 'lstm'; got {kind!r}")
-    ax = _new_ax(ax, (9.0, 3.6), (-6.5, 28.5), (-3.2, 11.2))
-    for x0 in (-4.0, 26.0):
-        _module_box(ax, (x0, 4.0), w=3.2, h=6.0, label="A", fc="#dbe9f6")
-    _arrow(ax, (-2.3, 1.5), (-0.4, 1.5), head=False)
-    _arrow(ax, (18.6, 1.5), (24.3, 1.5))
+    lim = (-5.6, 21.4), (-3.4, 11.8)
+    ax = _new_ax(ax, (9.5, 5.35), *lim)
+    _neighbour(ax, -3.6, "t-1", kind)
+    _neighbour(ax, 19.8, "t+1", kind)
     if kind == "lstm":
-        _arrow(ax, (-2.3, 7.5), (-0.4, 7.5), head=False)
-        _arrow(ax, (18.6, 7.5), (24.3, 7.5))
-        LSTMCell(ax=ax, hidden_size=1, live=False, labels=False)
-        ax.set_xlim(-6.5, 28.5)
-        ax.set_ylim(-3.2, 11.2)
+        LSTMCell(ax=ax, hidden_size=1, live=False, labels="chain")
+        ax.set_xlim(*lim[0])
+        ax.set_ylim(*lim[1])
         return ax
     bg = patches.FancyBboxPatch((0.5, 0.4), 15.0, 8.2, boxstyle="round,pad=0.2", fc=CELL_BG, ec="#9a9a9a",
                                 lw=1.2, zorder=0)
     ax.add_patch(bg)
-    _wire(ax, [(-0.4, 1.5), (7.5, 1.5), (7.5, 3.35)])
+    _wire(ax, [(-2.6, 1.5), (7.5, 1.5), (7.5, 3.35)])                  # h_{t-1}, joined by x_t, into the layer
     _wire(ax, [(4.0, -2.0), (4.0, 1.5)], head=False)
-    _layer(ax, (7.5, 3.8), "tanh", fs=10)
-    _wire(ax, [(7.5, 4.25), (7.5, 6.0), (12.0, 6.0), (12.0, 1.5), (18.6, 1.5)])
-    _wire(ax, [(14.6, 1.5), (14.6, 10.3)])
-    ax.text(4.0, -2.3, "$x_t$", ha="center", va="top", fontsize=12)
-    ax.text(14.6, 10.45, "$h_t$", ha="center", va="bottom", fontsize=12)
+    _layer(ax, (7.5, 3.8), "tanh", fs=11)
+    _wire(ax, [(7.5, 4.25), (7.5, 6.0), (12.0, 6.0), (12.0, 1.5), (18.6, 1.5)])  # h_t to the next module
+    _wire(ax, [(14.6, 1.5), (14.6, 10.3)])                             # and up
+    ax.text(4.0, -2.3, "$x_t$", ha="center", va="top", fontsize=LABEL_PT)
+    ax.text(14.6, 10.45, "$h_t$", ha="center", va="bottom", fontsize=LABEL_PT)
+    ax.text(-1.05, 1.7, "$h_{t-1}$", ha="center", va="bottom", fontsize=LABEL_PT)
+    ax.text(17.1, 1.7, "$h_t$", ha="center", va="bottom", fontsize=LABEL_PT)
     return ax
 
 
+SEQUENCE_SHAPES = (  # (row, caption, steps, steps that read an input, steps that emit an output, output labels)
+    (0, "one-to-one", 1, {0}, {0}, None),
+    (0, "one-to-many", 4, {0}, {0, 1, 2, 3}, None),
+    (0, "many-to-one", 4, {0, 1, 2, 3}, {3}, None),
+    (1, "many-to-many (unaligned):\nread all, then write", 6, {0, 1, 2}, {3, 4, 5}, None),
+    (1, "many-to-many (unaligned), CTC:\na letter or a blank (–) per frame", 6, set(range(6)), set(range(6)),
+     ("c", "c", "–", "a", "–", "t")),
+    (1, "many-to-many (aligned)", 4, {0, 1, 2, 3}, {0, 1, 2, 3}, None),
+)
+CTC_MERGED = "cat"  # the CTC outputs with repeats merged and blanks dropped
+
+
 def sequence_shapes(ax=None):
-    """The five shapes of sequence problems, side by side: inputs below, the recurrent state, outputs above.
+    """The shapes of sequence problems: inputs below, the recurrent state, outputs above.
+
+    Many-to-many unaligned is drawn twice, as the two kinds of system that do it: an encoder-decoder reads
+    the whole input before it writes (machine translation, Sutskever et al. 2014); a CTC network (Graves et al.
+    2006) emits a letter or a blank at every input frame, and merging repeats and dropping blanks leaves a
+    shorter sequence that does not line up with the frames (speech recognition).
 
     Returns
     -------
     ax
     """
-    layout = {  # steps, which steps read an input, which emit an output
-        "one-to-one": (1, {0}, {0}),
-        "one-to-many": (4, {0}, {0, 1, 2, 3}),
-        "many-to-one": (4, {0, 1, 2, 3}, {3}),
-        "many-to-many (unaligned)": (6, {0, 1, 2}, {3, 4, 5}),
-        "many-to-many (aligned)": (4, {0, 1, 2, 3}, {0, 1, 2, 3}),
-    }
-    ax = _new_ax(ax, (12.6, 3.0), (-2.4, 27.6), (-2.2, 4.6))
-    x0 = 0.0
-    for name, (n, ins, outs) in layout.items():
+    ax = _new_ax(ax, (8.8, 4.92), (-2.6, 19.4), (-8.8, 3.5))
+    input_fc, output_fc = "#f4a582", "#a6dba0"
+    gap, row_y = 1.5, {0: 0.0, 1: -6.6}
+
+    def box(x, y, fc, label=None):
+        ax.add_patch(patches.FancyBboxPatch((x - 0.35, y - 0.35), 0.7, 0.7, boxstyle="round,pad=0.04", fc=fc,
+                                            ec=INK, lw=1.0))
+        if label:
+            ax.text(x, y, label, ha="center", va="center", fontsize=12)
+
+    x0 = {0: 0.0, 1: 0.0}
+    for row, caption, n, ins, outs, letters in SEQUENCE_SHAPES:
+        y = row_y[row]
         for k in range(n):
-            x = x0 + 1.0 * k
-            ax.add_patch(patches.FancyBboxPatch((x - 0.35, 0.85), 0.7, 0.7, boxstyle="round,pad=0.04", fc=LAYER,
-                                                ec=INK, lw=1.0))
+            x = x0[row] + 1.0 * k
+            box(x, y + 1.3, LAYER)
             if k in ins:
-                ax.add_patch(patches.FancyBboxPatch((x - 0.35, -0.65), 0.7, 0.7, boxstyle="round,pad=0.04",
-                                                    fc="#f4a582", ec=INK, lw=1.0))
-                _arrow(ax, (x, 0.1), (x, 0.8), lw=1.1)
+                box(x, y, input_fc)
+                _arrow(ax, (x, y + 0.4), (x, y + 0.9), lw=1.1)
             if k in outs:
-                ax.add_patch(patches.FancyBboxPatch((x - 0.35, 2.35), 0.7, 0.7, boxstyle="round,pad=0.04",
-                                                    fc="#a6dba0", ec=INK, lw=1.0))
-                _arrow(ax, (x, 1.6), (x, 2.3), lw=1.1)
+                box(x, y + 2.6, output_fc, letters[k] if letters else None)
+                _arrow(ax, (x, y + 1.7), (x, y + 2.2), lw=1.1)
             if k < n - 1:
-                _arrow(ax, (x + 0.4, 1.2), (x + 0.6, 1.2), lw=1.1)
-        ax.text(x0 + (n - 1) / 2, -1.0, name.replace(" (", "\n("), ha="center", va="top", fontsize=9)
-        x0 += n + 1.6
-    ax.text(-0.7, -0.3, "input", fontsize=8, ha="right", va="center", color="#b2182b")
-    ax.text(-0.7, 1.2, "state", fontsize=8, ha="right", va="center")
-    ax.text(-0.7, 2.7, "output", fontsize=8, ha="right", va="center", color="#1b7837")
+                _arrow(ax, (x + 0.4, y + 1.3), (x + 0.6, y + 1.3), lw=1.1)
+        if letters:  # merged: one box per letter that is left, above the per-frame outputs
+            mid = x0[row] + (n - 1) / 2
+            ax.plot([x0[row] - 0.35, x0[row] + n - 0.65], [y + 3.15, y + 3.15], color=INK, lw=1.0)
+            _arrow(ax, (mid, y + 3.15), (mid, y + 3.55), lw=1.1)
+            for j, ch in enumerate(CTC_MERGED):
+                box(mid + 0.9 * (j - 1), y + 4.0, output_fc, ch)
+        ax.text(x0[row] + (n - 1) / 2, y - 0.6, caption, ha="center", va="top", fontsize=11, linespacing=1.3)
+        x0[row] += n + gap
+    for y in row_y.values():
+        ax.text(-0.75, y, "input", fontsize=11, ha="right", va="center", color="#b2182b")
+        ax.text(-0.75, y + 1.3, "state", fontsize=11, ha="right", va="center")
+        ax.text(-0.75, y + 2.6, "output", fontsize=11, ha="right", va="center", color="#1b7837")
     return ax
 
 
@@ -565,7 +626,7 @@ def notation_legend(ax=None):
     _arrow(ax, (17.6, 1.2), (18.7, 0.5))
     for x, s in ((2, "neural network\nlayer"), (6, "pointwise\noperation"), (10, "vector\ntransfer"),
                  (13.9, "concatenate"), (17.6, "copy")):
-        ax.text(x, -0.1, s, ha="center", va="top", fontsize=9)
+        ax.text(x, -0.1, s, ha="center", va="top", fontsize=11)
     return ax
 
 
@@ -599,10 +660,12 @@ class GateDiagram(LiveDiagram):
         _wire(ax, [(6.0, -0.8), (6.0, 0.95)], head=False)
         _layer(ax, (6.0, 1.4), "σ")
         _wire(ax, [(6.0, 1.85), (6.0, 4.14)])
-        ax.text(6.0, -1.0, "input to the gate", ha="center", va="top", fontsize=9)
-        self.chips = {"in": Chips(ax, (2.8, 5.25), n, "x", label="passes in"),
-                      "gate": Chips(ax, (6.6 + 0.5 * n, 3.0), n, "f", label="gate", label_side="below"),
-                      "out": Chips(ax, (9.6, 5.25), n, "x", label="passes out")}
+        ax.text(6.0, -1.0, "input to the gate", ha="center", va="top", fontsize=11)
+        w = 1.3  # wide chips: "-0.80" keeps a margin inside its square
+        kw = dict(width=w, font_pt=11, label_pt=11)
+        self.chips = {"in": Chips(ax, (2.8, 5.25), n, "x", label="passes in", **kw),
+                      "gate": Chips(ax, (6.6 + 0.5 * n * w, 3.0), n, "f", label="gate", label_side="below", **kw),
+                      "out": Chips(ax, (9.6, 5.25), n, "x", label="passes out", **kw)}
 
     def update(self, value, signal=None):
         """Show gate values ``value`` in [0, 1] applied to ``signal`` (default all ones)."""

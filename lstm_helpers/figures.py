@@ -38,37 +38,45 @@ def _gate_explorer():
 def _sequence_stepper():
     from . import widgets
     s = widgets.SequenceStepper()
-    s.t.value = 4
-    o = s.out
-    alt = (f"Heatmaps of the forget gate, input gate, candidate, output gate, cell state and hidden state of a "
-           f"two-unit LSTM over {s.T} steps, step 4 outlined. Unit 0's input gate is {o.i[2, 0]:.2f} at the spike "
-           f"at t = 2 and at most {np.delete(o.i[:, 0], 2).max():.2f} elsewhere; its forget gate stays at "
-           f"{o.f[:, 0].min():.2f} or more, so its cell state, {o.c[2, 0]:.2f} after the spike, is still "
-           f"{o.c[-1, 0]:.2f} at the last step.")
+    spike = int(np.argmax(s.x[:, 0])) + 1  # the step number t of the spike (x_t is x[t - 1])
+    s.t.value = spike + 2
+    o, k = s.out, spike - 1
+    alt = (f"Heatmaps of the input x and of the forget gate, input gate, candidate, output gate, cell state and "
+           f"hidden state of a two-unit LSTM over {s.T} steps, t = 1 to {s.T}, step {s.t.value} outlined. Unit 0's "
+           f"input gate is {o.i[k, 0]:.2f} at the spike x_{spike} = {s.x[k, 0]:.0f} and at most "
+           f"{np.delete(o.i[:, 0], k).max():.2f} elsewhere; its forget gate stays at {o.f[:, 0].min():.2f} or more, "
+           f"so its cell state, {o.c[k, 0]:.2f} after the spike, is still {o.c[-1, 0]:.2f} at t = {s.T}.")
     return s.heat_image.value, alt
 
 
 def _rnn_stepper():
     from . import widgets
     s = widgets.SequenceStepper(cell="rnn")
-    s.t.value = 4
-    h = s.out
-    alt = (f"A heatmap of the two hidden units of a small vanilla RNN over {s.T} steps, step 4 outlined. The "
-           f"input spike at t = 2 drives the state to {h[2, 0]:.2f} and {h[2, 1]:.2f}; {s.T - 3} steps later it "
-           f"has faded to {h[-1, 0]:.2f} and {h[-1, 1]:.2f}.")
+    spike = int(np.argmax(s.x[:, 0])) + 1
+    s.t.value = spike + 1
+    h, k = s.out, spike - 1  # h[t - 1] is h_t
+    eig = np.sort(np.linalg.eigvals(s.params["W"][:, :s.H]).real)[::-1]
+    alt = (f"Heatmaps of the input x and of the two hidden units of a small vanilla RNN over {s.T} steps, t = 1 to "
+           f"{s.T}, step {s.t.value} outlined. The spike x_{spike} = {s.x[k, 0]:.0f} drives the state to "
+           f"h_{spike} = ({h[k, 0]:.2f}, {h[k, 1]:.2f}). After it unit 0 stays positive while unit 1 changes sign at "
+           f"every step ({h[k + 1, 1]:.2f} at t = {spike + 1}, {h[k + 2, 1]:.2f} at t = {spike + 2}, "
+           f"{h[k + 3, 1]:.2f} at t = {spike + 3}), because the recurrent weight W_h has the eigenvalues "
+           f"{eig[0]:+.1f} and {eig[1]:+.1f}; at t = {s.T} the state is ({h[-1, 0]:.2f}, {h[-1, 1]:.2f}).")
     return s.heat_image.value, alt
 
 
 def _memory_stepper():
     from . import widgets
     s = widgets.SequenceStepper(widgets.memory_demo_params(), widgets.memory_demo_sequence(1.0))
-    s.t.value = s.T - 1
+    s.t.value = s.T
     o = s.out
-    alt = (f"Heatmaps of the gates and states of a two-unit LSTM with hand-set weights over {s.T} steps, the last "
-           f"step outlined. At t = 2 a marker makes unit 0's forget gate {o.f[2, 0]:.2f} and its input gate "
-           f"{o.i[2, 0]:.2f}, writing the marked value 1.0 as C = {o.c[2, 0]:.2f}; at every other step its forget "
-           f"gate is {np.delete(o.f[:, 0], 2).min():.2f} and its input gate {np.delete(o.i[:, 0], 2).max():.2f}, "
-           f"so at the last step its cell still holds {o.c[-1, 0]:.2f} and its output is h = {o.h[-1, 0]:.2f}. "
+    k = int(np.argmax(s.x[:, 1]))  # the marked row; its step number is k + 1
+    alt = (f"Heatmaps of the input (value, marker) and of the gates and states of a two-unit LSTM with hand-set "
+           f"weights over {s.T} steps, t = 1 to {s.T}, the last step outlined. At t = {k + 1} a marker makes "
+           f"unit 0's forget gate {o.f[k, 0]:.2f} and its input gate {o.i[k, 0]:.2f}, writing the marked value "
+           f"{s.x[k, 0]:.1f} as C = {o.c[k, 0]:.2f}; at every other step its forget gate is "
+           f"{np.delete(o.f[:, 0], k).min():.2f} and its input gate {np.delete(o.i[:, 0], k).max():.2f}, so at "
+           f"t = {s.T} its cell still holds {o.c[-1, 0]:.2f} and its output is h = {o.h[-1, 0]:.2f}. "
            f"Unit 1 follows the distractors.")
     return s.heat_image.value, alt
 

@@ -183,35 +183,45 @@ def encode_png(rgb):
     return buf.getvalue()
 
 
-def state_heatmaps(values, names, fig=None, steps=None):
-    """Heatmaps of gates and states over time: one row of axes per name, units by time steps.
+def state_heatmaps(values, names, fig=None, first_step=1, fontsize=9):
+    """Heatmaps of inputs, gates and states over time: one row of axes per name, units by time steps.
+
+    Steps are numbered from ``first_step`` (1: the course's t = 1 ... T), so the data coordinate of a
+    column is its step number.
 
     Parameters
     ----------
-    values : dict name -> ndarray of shape (T, H) (one sequence)
+    values : dict name -> ndarray of shape (T, H) (or (T, D) for "x"), one sequence
     names : which entries to draw, top to bottom (f, i, o on 0..1 viridis; others diverging)
-    fig : matplotlib Figure or None
+    fig : matplotlib Figure or None (a new one 4.6 inches wide: show it at about 440 px)
+    first_step : int, the number of the first column
+    fontsize : points, for every label and tick
 
     Returns
     -------
     axes : list of Axes, one per name (``axes[0].figure`` is the figure)
     """
     from . import diagrams
-    labels = {"f": "forget gate $f$", "i": "input gate $i$", "g": r"candidate $\tilde{C}$", "o": "output gate $o$",
-              "c": "cell state $C$", "h": "hidden state $h$"}
-    T, H = np.shape(values[names[0]])
+    labels = {"x": "input $x$", "f": "forget gate $f$", "i": "input gate $i$", "g": r"candidate $\tilde{C}$",
+              "o": "output gate $o$", "c": "cell state $C$", "h": "hidden state $h$"}
+    rows = [np.asarray(values[n], dtype=float).reshape(len(values[n]), -1) for n in names]
+    T = rows[0].shape[0]
+    heights = [max(r.shape[1], 1.6) for r in rows]  # a one-row heatmap still has room for its label
     if fig is None:
-        fig = Figure(figsize=(5.6, 0.55 + (0.28 * H + 0.42) * len(names)), layout="constrained")
-    axes = fig.subplots(len(names), 1, sharex=True, squeeze=False)[:, 0]
-    for ax, name in zip(axes, names):
+        fig = Figure(figsize=(4.6, 0.45 + 0.27 * sum(heights) + 0.1 * len(names)), layout="constrained")
+    axes = fig.subplots(len(names), 1, sharex=True, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
+    lo, hi = first_step - 0.5, first_step + T - 0.5
+    for ax, name, v in zip(axes, names, rows):
         cmap, norm = diagrams.SCALES[name]
-        im = ax.imshow(np.asarray(values[name]).T, aspect="auto", cmap=cmap, norm=norm, interpolation="nearest",
-                       extent=(-0.5, T - 0.5, H - 0.5, -0.5))
-        ax.set_yticks(range(H))
-        ax.tick_params(labelsize=7)
-        ax.set_ylabel(labels.get(name, name), rotation=0, ha="right", va="center", fontsize=8)
-        fig.colorbar(im, ax=ax, pad=0.01, aspect=6, fraction=0.04).ax.tick_params(labelsize=6)
-    axes[-1].set_xlabel("time step t", fontsize=8)
-    if steps is not None:
-        axes[-1].set_xticks(range(T), steps, fontsize=7)
+        n = v.shape[1]
+        im = ax.imshow(v.T, aspect="auto", cmap=cmap, norm=norm, interpolation="nearest",
+                       extent=(lo, hi, n - 0.5, -0.5))
+        ax.set_yticks(range(n))
+        ax.tick_params(labelsize=fontsize, length=2, pad=1.5)
+        ax.set_ylabel(labels.get(name, name), rotation=0, ha="right", va="center", fontsize=fontsize)
+        bar = fig.colorbar(im, ax=ax, pad=0.01, aspect=max(2.5, 4 * n), fraction=0.05)
+        bar.set_ticks([norm.vmin, (norm.vmin + norm.vmax) / 2, norm.vmax])
+        bar.ax.tick_params(labelsize=fontsize - 0.5, length=2, pad=1.5)
+    axes[-1].set_xticks(range(first_step, first_step + T))
+    axes[-1].set_xlabel("time step t", fontsize=fontsize)
     return list(axes)

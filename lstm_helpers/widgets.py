@@ -2,8 +2,8 @@
 
 GateExplorer          one LSTM step with sliders for the inputs, weights and biases, and gates
                       that can be forced by hand; the live cell diagram and a readout.
-SequenceStepper       an LSTM (or RNN) over a short sequence: step t by t, heatmaps of the
-                      gates and states over time, and the live cell at step t.
+SequenceStepper       an LSTM (or RNN) over a short sequence: step t by t (t = 1 ... T), heatmaps
+                      of the input, gates and states over time, and the live cell at step t.
 GradientFlowExplorer  ||dh_T/dh_t|| against the distance T - t for an RNN and an LSTM on the
                       same footing (one slider for rho of every recurrent block, one for the
                       forget bias); for the LSTM also the cell path alone, the product of f.
@@ -74,24 +74,33 @@ def default_gate_params():
             "W_o": np.array([[0.7, 0.5]]), "b_o": np.array([0.5])}
 
 
-PRESETS = {  # biases (and weights set to 0) that make the cell do one thing, whatever the input
-    "remember": {"b_f": 6.0, "b_i": -6.0},
-    "forget": {"b_f": -6.0, "b_i": -6.0},
-    "overwrite": {"b_f": -6.0, "b_i": 6.0},
-    "accumulate": {"b_f": 6.0, "b_i": 6.0},
-    "read out": {"b_o": 6.0},
+START = "start"  # the preset that puts back the weights the explorer started with
+PRESETS = {  # gate -> bias; the gate's weights go to 0, so it is about 0 (bias -6) or 1 (+6) whatever the input
+    "remember": {"f": 6.0, "i": -6.0},              # C_t ≈ C_{t-1}
+    "forget": {"f": -6.0, "i": -6.0},               # C_t ≈ 0
+    "overwrite": {"f": -6.0, "i": 6.0},             # C_t ≈ C̃_t
+    "accumulate": {"f": 6.0, "i": 6.0},             # C_t ≈ C_{t-1} + C̃_t
+    "read out": {"f": 6.0, "i": -6.0, "o": 6.0},    # remember, and o ≈ 1: h_t ≈ tanh(C_{t-1})
 }
+FORCE_DEFAULTS = {"f": 1.0, "i": 0.0, "g": 0.0, "o": 0.0}  # where the "force ... to" sliders start
 
 
 class GateExplorer(_Explorer):
     """One LSTM step, every number on the diagram, every parameter on a slider.
 
+    Presets: ``START`` puts back the starting weights; each preset of ``PRESETS`` whose gates all have
+    a tab here is offered too. A preset is a whole state, the same whatever came before: every weight and
+    bias at its starting value except the gates it pins (weights 0, bias +6 or -6), and no gate forced.
+    The inputs stay where the reader put them. Moving a weight, a bias or a force control deselects the
+    preset, so pressing it again applies it again; ``reset all`` also puts back the inputs. Only the gates
+    in ``gates`` can be changed: the others keep their starting weights and are not offered for forcing.
+
     Parameters
     ----------
     params : dict from lstm.init_params with H <= 2 and D <= 4, or None for the default demo
     x, h_prev, c_prev : starting inputs, shapes (D,), (H,), (H,); zeros-ish defaults
-    gates : which gates get a tab of sliders (default all four)
-    force : dict of gates forced from the start, e.g. {"f": 1.0}
+    gates : which gates get a tab of sliders and a force control (default all four)
+    force : dict of gates (among ``gates``) forced from the start, e.g. {"f": 1.0}
     """
 
     def __init__(self, params=None, x=None, h_prev=None, c_prev=None, gates=("f", "i", "g", "o"), force=None):
@@ -104,6 +113,13 @@ class GateExplorer(_Explorer):
         if H > 2 or D > 4:
             raise ValueError(f"GateExplorer shows H <= 2 units and D <= 4 inputs on the diagram; got H={H}, D={D}")
         self.params, self.D, self.H = params, D, H
+        gates = tuple(gates)
+        if not gates or not set(gates) <= set(GATE_NAMES):
+            raise ValueError(f"gates must be some of {tuple(GATE_NAMES)}; got {gates}")
+        force = dict(force or {})
+        if not set(force) <= set(gates):
+            raise ValueError(f"only gates with a tab can be forced; gates={gates}, force={sorted(force)}")
+        self.gates = gates
         x = np.full(D, 0.8) if x is None else np.ravel(x)
         h_prev = np.full(H, 0.2) if h_prev is None else np.ravel(h_prev)
         c_prev = np.full(H, 1.0) if c_prev is None else np.ravel(c_prev)
@@ -135,36 +151,48 @@ class GateExplorer(_Explorer):
                 rows.append(self._add(f"b_{p}[{r}]", _slider(params[f"b_{p}"][r], -6, 6, f"b_{p}{idx(r, H)}")))
             tabs.append(W.VBox(rows))
             titles.append(TAB_TITLES[gate])
-        # gates forced by hand
-        force = dict(force or {})
+        # gates forced by hand: only those the reader can see
         self.force_boxes, self.force_values = {}, {}
         force_rows = []
-        for gate in ("f", "i", "g", "o"):
+        for gate in gates:
             lo = -1.0 if gate == "g" else 0.0
             box = W.Checkbox(value=gate in force, description=f"force {GATE_NAMES[gate]}", indent=False,
                              layout=W.Layout(width="170px"))
-            val = _slider(force.get(gate, 1.0 if gate == "f" else 0.0), lo, 1.0, "to")
+            val = _slider(force.get(gate, FORCE_DEFAULTS[gate]), lo, 1.0, "to")
             self.force_boxes[gate], self.force_values[gate] = box, val
             force_rows.append(W.HBox([box, val]))
         tabs.append(W.VBox(force_rows))
         titles.append("force")
         self.tabs = W.Tab(children=tabs, titles=titles, layout=W.Layout(width="560px"))  # room for the titles
 
-        self.preset = W.ToggleButtons(options=["—"] + list(PRESETS), value="—", description="preset",
-                                      style={"button_width": "108px"})
+        self.presets = [START] + [name for name, pins in PRESETS.items() if set(pins) <= set(gates)]
+        self.preset = W.ToggleButtons(options=self.presets, value=START, style={"button_width": "auto"},
+                                      tooltips=["the weights the explorer started with"] +
+                                               [f"pins {', '.join(PRESETS[n])}; every other weight as it started"
+                                                for n in self.presets[1:]])
         self.preset.observe(self._guarded(self._apply_preset), "value")
+        self.reset_button = W.Button(description="reset all", tooltip="inputs, weights and forcing as they started",
+                                     layout=W.Layout(width="auto", margin="0 0 0 24px"))  # apart: not a preset
+        self.reset_button.on_click(self._guarded(self.reset))
 
         self.cell = diagrams.LSTMCell(hidden_size=H, input_size=D)
         self.image = W.Image(format="png", layout=W.Layout(width="720px"))
         self.readout = W.HTML()
         self._update = self._guarded(self._render)
-        for s in self.sliders.values():
-            s.observe(self._update, "value")
+        edited = self._guarded(self._edited)
+        for key, s in self.sliders.items():
+            s.observe(edited if _entry(key)[0] in params else self._update, "value")
         for w in (*self.force_boxes.values(), *self.force_values.values()):
-            w.observe(self._update, "value")
+            w.observe(edited, "value")
         self._quiet = False
         self._render()
-        self.children = [self.preset, W.HBox([self.tabs, self.readout]), self.image, self.errors]
+        # what the presets start from: the parameters as the sliders hold them (a slider clips to its range)
+        self.start_params = {k: v.copy() for k, v in self.params.items()}
+        self.start_inputs = {"x": self.x.copy(), "h_prev": self.h_prev.copy(), "c_prev": self.c_prev.copy()}
+        self.start_force = dict(force)
+        buttons = W.HBox([W.Label("preset"), self.preset, self.reset_button],
+                         layout=W.Layout(flex_flow="row wrap", align_items="center"))
+        self.children = [buttons, W.HBox([self.tabs, self.readout]), self.image, self.errors]
 
     def _add(self, key, slider):
         self.sliders[key] = slider
@@ -208,31 +236,49 @@ class GateExplorer(_Explorer):
                        for n, vals in rows)
         return f"<table style='font-size:13px;margin-left:16px'>{body}</table>"
 
-    def _set(self, key, value):
-        """Set a parameter entry through its slider, or directly when its gate has no tab here."""
-        if key in self.sliders:
-            self.sliders[key].value = value
-        else:
-            name, ix = _entry(key)
-            self.params[name][ix] = value
+    def _edited(self):
+        """A weight, bias or force control moved by hand: the picture is no longer the preset's."""
+        if not self._quiet:
+            self.preset.value = None  # no button lit: pressing any preset, the last one too, applies it
+        self._render()
+
+    def preset_params(self, name):
+        """The parameters preset ``name`` sets: the starting ones, with each gate it pins at weights 0, bias +-6."""
+        p = {k: v.copy() for k, v in self.start_params.items()}
+        for gate, bias in ({} if name == START else PRESETS[name]).items():
+            p[f"W_{gate}"][:] = 0.0
+            p[f"b_{gate}"][:] = bias
+        return p
+
+    def _set_all(self, params, force, inputs=None):
+        """Every slider and force control at once, with one redraw."""
+        self._quiet = True
+        try:
+            for key, slider in self.sliders.items():
+                name, ix = _entry(key)
+                if name in params:
+                    slider.value = params[name][ix]
+                elif inputs is not None:
+                    slider.value = inputs[name][ix]
+            for name, v in params.items():  # the gates without a tab keep their starting values
+                self.params[name][...] = v
+            for gate, box in self.force_boxes.items():
+                box.value = gate in force
+                self.force_values[gate].value = force.get(gate, FORCE_DEFAULTS[gate])
+        finally:
+            self._quiet = False
+        self._render()
 
     def _apply_preset(self):
         name = self.preset.value
-        if name == "—":
+        if name is None:
             return
-        self._quiet = True  # one redraw, not one per slider
-        try:
-            for box in self.force_boxes.values():
-                box.value = False
-            for key, value in PRESETS[name].items():
-                w = "W_" + key[2:]
-                for r in range(self.H):
-                    self._set(f"{key}[{r}]", value)
-                    for col in range(self.H + self.D):
-                        self._set(f"{w}[{r},{col}]", 0.0)
-        finally:
-            self._quiet = False
-        self._update()
+        self._set_all(self.preset_params(name), self.start_force if name == START else {})
+
+    def reset(self, *_):
+        """Inputs, weights and forcing as the explorer started (the preset ``start`` selected)."""
+        self._set_all(self.start_params, self.start_force, inputs=self.start_inputs)
+        self.preset.value = START  # lights its button (applying it again changes nothing)
 
 
 def default_sequence_params():
@@ -243,10 +289,12 @@ def default_sequence_params():
             "W_o": np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]), "b_o": np.array([2.0, 2.0])}
 
 
-def default_sequence():
-    """A spike at t = 2 among small distractors, shape (12, 1)."""
+def default_sequence(spike_step=3):
+    """Small distractors and one spike x_t = 1 at step ``spike_step`` (1-based: x_3 is ``x[2]``), shape (12, 1)."""
+    if not 1 <= spike_step <= 12:
+        raise ValueError(f"spike_step is a step number t = 1 ... 12; got {spike_step}")
     x = 0.15 * np.sin(np.arange(12) * 1.3)[:, None]
-    x[2] = 1.0
+    x[spike_step - 1] = 1.0
     return x
 
 
@@ -264,19 +312,27 @@ def memory_demo_params():
             "W_o": np.zeros((2, 4)), "b_o": np.array([2.0, 2.0])}
 
 
-def memory_demo_sequence(value=1.0, seq_len=16, marked_step=2):
-    """(value, marker) pairs, shape (T, 2): the marker is 1 at ``marked_step`` only, where x carries ``value``;
-    elsewhere x carries smooth distractors of amplitude 0.5."""
-    if not 0 <= marked_step < seq_len:
-        raise ValueError(f"marked_step must be in 0..{seq_len - 1}; got {marked_step}")
+def memory_demo_sequence(value=1.0, seq_len=16, marked_step=3):
+    """(value, marker) pairs, shape (T, 2): the marker is 1 at step ``marked_step`` only, where x carries
+    ``value``; elsewhere x carries smooth distractors of amplitude 0.5.
+
+    ``marked_step`` is a step number t = 1 ... T, as in the text and the stepper: the default, t = 3, is
+    the row ``x[2]``.
+    """
+    if not 1 <= marked_step <= seq_len:
+        raise ValueError(f"marked_step is a step number t = 1 ... {seq_len}; got {marked_step}")
     x = np.zeros((seq_len, 2))
     x[:, 0] = 0.5 * np.sin(1.3 * np.arange(seq_len) + 0.5)
-    x[marked_step] = (value, 1.0)
+    x[marked_step - 1] = (value, 1.0)
     return x
 
 
 class SequenceStepper(_Explorer):
     """An LSTM (or RNN) over one short sequence, stepped t by t.
+
+    Steps are numbered t = 1 ... T everywhere it shows them (the slider, the readout, the heatmaps'
+    axis), as in the chapters: step t reads x_t = ``x[t - 1]``. The heatmaps show the input x above
+    the gates and states.
 
     Parameters
     ----------
@@ -303,8 +359,8 @@ class SequenceStepper(_Explorer):
         self.H, self.T = H, self.x.shape[0]
         self.force = dict(force or {})
 
-        self.t = W.IntSlider(value=0, min=0, max=self.T - 1, description="step t", continuous_update=True)
-        self.play = W.Play(value=0, min=0, max=self.T - 1, interval=700, description="play")
+        self.t = W.IntSlider(value=1, min=1, max=self.T, description="step t", continuous_update=True)
+        self.play = W.Play(value=1, min=1, max=self.T, interval=700, description="play")
         W.jslink((self.play, "value"), (self.t, "value"))
         self.force_boxes = {}
         controls = [self.play, self.t]
@@ -315,8 +371,8 @@ class SequenceStepper(_Explorer):
                 box.observe(self._guarded(self._rerun), "value")
                 self.force_boxes[gate] = box
                 controls.append(box)
-        self.heat_image = W.Image(format="png", layout=W.Layout(width="440px"))
-        self.cell_image = W.Image(format="png", layout=W.Layout(width="560px"))
+        self.heat_image = W.Image(format="png", layout=W.Layout(width="442px"))  # natural size: legible
+        self.cell_image = W.Image(format="png", layout=W.Layout(width="720px"))
         self.readout = W.HTML()
         self.t.observe(self._guarded(self._render), "value")
         self.diagram = diagrams.LSTMCell(hidden_size=H, input_size=D) if cell == "lstm" and H <= 2 and D <= 4 \
@@ -337,42 +393,48 @@ class SequenceStepper(_Explorer):
         if self.cell_kind == "lstm":
             out, _ = lstm.forward(self.params, x, force=self.force or None)
             self.out = _one(out)
-            names = ["f", "i", "g", "o", "c", "h"]
-            values = {n: getattr(self.out, n) for n in names}
+            names = ["x", "f", "i", "g", "o", "c", "h"]
+            values = {"x": self.x, **{n: getattr(self.out, n) for n in names[1:]}}
         else:
             hs, _ = rnn.forward(self.params, x)
             self.out = hs[0]
-            names, values = ["h"], {"h": hs[0]}
-        self.heat_axes = plots.state_heatmaps(values, names)
-        self.heat = plots.PaintedFigure(self.heat_axes[0].figure, dpi=80)
+            names, values = ["x", "h"], {"x": self.x, "h": hs[0]}
+        self.heat_axes = plots.state_heatmaps(values, names, first_step=1)
+        self.heat = plots.PaintedFigure(self.heat_axes[0].figure, dpi=96)
         self._render()
 
     def _paint_marker(self, frame, pf):
-        t = self.t.value
+        t = self.t.value  # columns sit at their step numbers 1 ... T
         for ax in self.heat_axes:
-            pf.outline(frame, pf.data_box(ax, t - 0.5, -0.5, t + 0.5, self.H - 0.5), (0.85, 0.1, 0.1), width=2)
+            n = len(ax.get_yticks())
+            pf.outline(frame, pf.data_box(ax, t - 0.5, -0.5, t + 0.5, n - 0.5), (0.85, 0.1, 0.1), width=2)
 
     def state_at(self, t):
-        """(x_t, h_{t-1}, C_{t-1}, record of step t) of the current run (LSTM)."""
+        """(x_t, h_{t-1}, C_{t-1}, record of step t) of the current run (LSTM), for a step t = 1 ... T."""
+        if not 1 <= t <= self.T:
+            raise ValueError(f"t is a step number 1 ... {self.T}; got {t}")
         o = self.out
-        h_prev = o.h[t - 1] if t > 0 else np.zeros(self.H)
-        c_prev = o.c[t - 1] if t > 0 else np.zeros(self.H)
-        return self.x[t], h_prev, c_prev, lstm.LSTMRecord(*(np.asarray(a)[t] for a in o))
+        h_prev = o.h[t - 2] if t > 1 else np.zeros(self.H)  # h_0 = C_0 = 0
+        c_prev = o.c[t - 2] if t > 1 else np.zeros(self.H)
+        return self.x[t - 1], h_prev, c_prev, lstm.LSTMRecord(*(np.asarray(a)[t - 1] for a in o))
 
     def _render(self):
         t = self.t.value
         self.heat_image.value = self.heat.png(self._paint_marker)
+
+        def fmt(v):
+            return np.array2string(np.asarray(v), precision=3, floatmode="fixed")
         if self.cell_kind == "lstm":
             x_t, h_prev, c_prev, rec = self.state_at(t)
             if self.diagram is not None:
                 self.diagram.update(x_t, h_prev, c_prev, rec, forced=tuple(self.force))
                 self.cell_image.value = self.diagram.png()
-            vals = "  ".join(f"{n}={np.array2string(getattr(rec, n), precision=3, floatmode='fixed')}"
-                             for n in ("f", "i", "g", "o", "c", "h"))
+            names = {"f": "f", "i": "i", "g": "C̃", "o": "o", "c": "C", "h": "h"}
+            vals = "  ".join(f"{s}_{t} = {fmt(getattr(rec, n))}" for n, s in names.items())
         else:
-            vals = f"h={np.array2string(self.out[t], precision=3, floatmode='fixed')}"
-        x_t = np.array2string(self.x[t], precision=3, floatmode="fixed")
-        self.readout.value = f"<span style='font-family:monospace'>t = {t}: x = {x_t}  {html.escape(vals)}</span>"
+            vals = f"h_{t} = {fmt(self.out[t - 1])}"
+        self.readout.value = (f"<span style='font-family:monospace'>t = {t}: x_{t} = {fmt(self.x[t - 1])}  "
+                              f"{html.escape(vals)}</span>")
 
 
 class GradientFlowExplorer(_Explorer):
@@ -417,7 +479,7 @@ class GradientFlowExplorer(_Explorer):
             s.layout.width = "480px"
             s.style.description_width = "230px"
         from matplotlib.figure import Figure
-        fig = Figure(figsize=(9.0, 4.2), layout="constrained")
+        fig = Figure(figsize=(6.0, 3.4), layout="constrained")  # 720 x 408 px at 120 dpi
         self.ax = ax = fig.add_subplot()
         d = np.arange(seq_len)
         styles = {"rnn": dict(lw=2.2, color="#d95f02"), "bound": dict(lw=1.2, ls=":", color="#d95f02"),
@@ -429,16 +491,15 @@ class GradientFlowExplorer(_Explorer):
         ax.set_yscale("log")
         ax.set_ylim(*self.YLIM)
         ax.set_xlim(0, seq_len - 1)
-        ax.set_xlabel("distance T − t (steps back)", fontsize=12)
-        ax.set_ylabel("gradient norm", fontsize=12)
-        ax.tick_params(labelsize=11)
-        self.note = ax.set_title(" \n ", loc="left", fontsize=11)  # above the axes: never on a curve
-        fig.legend(loc="outside right center", fontsize=11, frameon=False)  # beside the data, never on it
+        ax.set_xlabel("distance T − t (steps back)")
+        ax.set_ylabel("gradient norm")
+        self.note = ax.set_title(" \n ", loc="left", fontsize=9)  # above the axes: never on a curve
+        fig.legend(loc="outside right center", fontsize=9, frameon=False)  # beside the data, never on it
         self.figure = fig
         self._moving = (*self.lines.values(), self.note)
         for a in self._moving:
             a.set_animated(True)  # drawn over a static background in each frame
-        self.frames = plots.PaintedFigure(fig, dpi=80)
+        self.frames = plots.PaintedFigure(fig, dpi=120)
         self.image = W.Image(format="png", layout=W.Layout(width="720px"))
         self.table = W.HTML()
         for s in (self.radius, self.forget_bias):
@@ -495,7 +556,7 @@ class LiveLossCurve(W.Image):
     def __init__(self, baseline=None, **kwargs):
         super().__init__(format="png", layout=W.Layout(width="560px"), **kwargs)
         from matplotlib.figure import Figure
-        self.figure = Figure(figsize=(6.4, 3.6), layout="constrained")
+        self.figure = Figure(figsize=(4.67, 2.8), layout="constrained")  # 560 x 336 px at 120 dpi
         self.ax = self.figure.add_subplot()
         self.baseline = baseline
         self.histories = {}
@@ -519,7 +580,7 @@ class LiveLossCurve(W.Image):
             self.ax.set_ylabel("loss")
             self.ax.text(0.5, 0.5, "waiting for the first validation…", ha="center", va="center",
                          transform=self.ax.transAxes, color="0.5")
-        self.value = plots.png_bytes(self.figure, dpi=80)
+        self.value = plots.png_bytes(self.figure, dpi=120)
 
 
 class GateDemo(_Explorer):
@@ -571,7 +632,7 @@ class ForgetSurvivalExplorer(_Explorer):
         self.forget_bias = _slider(forget_bias, -2.0, 6.0, "forget-gate bias b_f", step=0.1)
         self.forget_bias.layout.width = "420px"
         from matplotlib.figure import Figure
-        fig = Figure(figsize=(6.8, 3.4), layout="constrained")
+        fig = Figure(figsize=(5.0, 2.7), layout="constrained")  # 600 x 324 px at 120 dpi
         self.ax = ax = fig.add_subplot()
         t = np.arange(1, seq_len + 1)
         self.line_cell, = ax.plot(t, np.ones(seq_len), lw=2, color="#1b9e77",
@@ -583,11 +644,11 @@ class ForgetSurvivalExplorer(_Explorer):
         ax.set_xlabel("steps t after the value was written")
         ax.set_ylabel("fraction left")
         ax.legend(fontsize=8, loc="lower left", frameon=False)
-        self.note = ax.text(0.98, 0.95, "", transform=ax.transAxes, ha="right", va="top", fontsize=9)
+        self.note = ax.text(0.98, 0.95, "", transform=ax.transAxes, ha="right", va="top", fontsize=8.5)
         self.figure = fig
         for a in (self.line_cell, self.line_bias, self.note):
             a.set_animated(True)  # drawn over a static background in each frame
-        self.frames = plots.PaintedFigure(fig, dpi=80)
+        self.frames = plots.PaintedFigure(fig, dpi=120)
         self.image = W.Image(format="png", layout=W.Layout(width="600px"))
         self.forget_bias.observe(self._guarded(self._render), "value")
         self._render()

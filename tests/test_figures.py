@@ -4,6 +4,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from lstm_helpers import figures
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,3 +54,74 @@ def test_every_chapter_image_carries_the_alt_text_of_the_index():
             text = "".join(cell["source"])
             for stem, alt in re.findall(r'<img src="(?:\.\./)+images/(\w+)\.png" alt="([^"]*)"', text):
                 assert html.unescape(alt) == index[stem], f"{path.name}: alt text of {stem}.png differs from images/README.md"
+
+
+# Legibility where a figure is shown: a text of s points in a figure w inches wide, displayed d pixels wide,
+# reads as s * d / (w * 96) points. Nothing below 8 (DESIGN.md). Chapters 00, 01 and 03, and their explorers.
+LEGIBLE_PT = 8.0
+MY_CHAPTERS = ("00_overview", "01_rnn_structure", "03_lstm_network")
+
+
+def _figure_of(stem):
+    """(matplotlib Figure, chips painted on it or []) of the static figure ``stem``."""
+    from lstm_helpers import diagrams, widgets
+    makers = {
+        "rnn_loop": lambda: diagrams.rnn_loop().figure, "rnn_unrolled": lambda: diagrams.rnn_unrolled().figure,
+        "module_rnn": lambda: diagrams.repeating_module("rnn").figure,
+        "module_lstm": lambda: diagrams.repeating_module("lstm").figure,
+        "notation": lambda: diagrams.notation_legend().figure,
+        "sequence_shapes": lambda: diagrams.sequence_shapes().figure,
+        "cell_state": diagrams.cell_state_line, "gate": lambda: diagrams.gate([0.05, 0.5, 0.95], [1, 1, 1]),
+        "gate_explorer": lambda: widgets.GateExplorer().cell,
+        "rnn_stepper": lambda: widgets.SequenceStepper(cell="rnn").heat_axes[0].figure,
+        **{f"lstm_{p}": (lambda p=p: diagrams.lstm_cell(highlight=p)) for p in ("forget", "input", "update", "output")},
+    }
+    obj = makers[stem]()
+    if hasattr(obj, "chips"):
+        return obj.figure, list(obj.chips.values()), obj.dpi
+    return obj, [], None
+
+
+def _smallest_pt(fig, chips, dpi, shown_px):
+    """The smallest text of the figure, in points as it reads at ``shown_px`` pixels wide."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+    FigureCanvasAgg(fig).draw()
+    scale = shown_px / (fig.get_figwidth() * 96)
+    sizes = [(t.get_fontsize() * (0.7 if re.search(r"\$.*[_^].*\$", t.get_text()) else 1.0), repr(t.get_text()))
+             for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]  # mathtext: scripts at 0.7
+    sizes += [(c.size_px(dpi) * 72 / dpi, "chip numbers") for c in chips]
+    size, what = min(sizes)
+    return size * scale, what
+
+
+def _shown_images():
+    for stem in MY_CHAPTERS:
+        path = ROOT / "notebooks" / f"{stem}.ipynb"
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for img in re.findall(r'<img [^>]*>', "".join(cell["source"])):
+                name = re.search(r'images/(\w+)\.png', img).group(1)
+                width = re.search(r'width="(\d+)"', img)
+                yield stem, name, int(width.group(1)) if width else None
+
+
+@pytest.mark.parametrize("stem,name,width", list(_shown_images()), ids=lambda v: str(v))
+def test_text_is_legible_where_the_chapter_shows_it(stem, name, width):
+    assert width is not None, f"{stem}: give {name}.png a width, so its text size is known where it is shown"
+    pt, what = _smallest_pt(*_figure_of(name), width)
+    assert pt >= LEGIBLE_PT, f"{stem}: {name}.png at {width} px: {what} reads as {pt:.1f} pt"
+
+
+def test_explorers_text_is_legible_at_their_display_width():
+    from lstm_helpers import widgets
+    g, s, r, d = (widgets.GateExplorer(), widgets.SequenceStepper(), widgets.SequenceStepper(cell="rnn"),
+                  widgets.GateDemo())
+    shown = [("GateExplorer", g.image, g.cell.figure, list(g.cell.chips.values()), g.cell.dpi),
+             ("SequenceStepper cell", s.cell_image, s.diagram.figure, list(s.diagram.chips.values()), s.diagram.dpi),
+             ("SequenceStepper heatmaps", s.heat_image, s.heat_axes[0].figure, [], None),
+             ("RNN stepper heatmaps", r.heat_image, r.heat_axes[0].figure, [], None),
+             ("GateDemo", d.image, d.diagram.figure, list(d.diagram.chips.values()), d.diagram.dpi)]
+    for name, image, fig, chips, dpi in shown:
+        px = int(image.layout.width.removesuffix("px"))
+        pt, what = _smallest_pt(fig, chips, dpi, px)
+        assert pt >= LEGIBLE_PT, f"{name} at {px} px: {what} reads as {pt:.1f} pt"

@@ -71,11 +71,13 @@ def test_sequence_stepper_steps_through_the_run():
     assert s.last_error is None
     out, _ = lstm.forward(widgets.default_sequence_params(), widgets.default_sequence()[None])
     images = set()
-    for t in (0, 3, s.T - 1):
+    for t in (1, 4, s.T):  # steps are numbered 1 ... T: step t shows h[:, t - 1]
         s.t.value = t
         assert s.last_error is None
-        np.testing.assert_allclose(s.diagram.chips["c"].values, out.c[0, t], rtol=1e-12)
-        np.testing.assert_allclose(s.diagram.chips["f"].values, out.f[0, t], rtol=1e-12)
+        np.testing.assert_allclose(s.diagram.chips["c"].values, out.c[0, t - 1], rtol=1e-12)
+        np.testing.assert_allclose(s.diagram.chips["f"].values, out.f[0, t - 1], rtol=1e-12)
+        np.testing.assert_allclose(s.diagram.chips["c_prev"].values, out.c[0, t - 2] if t > 1 else 0.0)
+        assert f"t = {t}: x_{t} = " in s.readout.value and f"C_{t} = " in s.readout.value
         images.add(s.heat_image.value)
     assert len(images) == 3  # the step marker moved
     s.force_boxes["f"].value = True  # force f = 0: the memory is lost at every step
@@ -86,11 +88,12 @@ def test_sequence_stepper_steps_through_the_run():
 def test_sequence_stepper_with_an_rnn_and_errors():
     s = widgets.SequenceStepper(cell="rnn")
     h = np.zeros((1, s.H))
-    for t in range(s.T):  # the readout prints what rnn.step computes, to 3 decimals
-        h = rnn.step(s.params, s.x[None, t], h)
+    for t in range(1, s.T + 1):  # the readout prints what rnn.step computes for step t, to 3 decimals
+        h = rnn.step(s.params, s.x[None, t - 1], h)
         s.t.value = t
-        shown = re.search(r"h=\[([^\]]*)\]", s.readout.value).group(1)
+        shown = re.search(rf"h_{t} = \[([^\]]*)\]", s.readout.value).group(1)
         np.testing.assert_allclose([float(v) for v in shown.split()], h[0], atol=5e-4)
+        assert f"x_{t} = [{s.x[t - 1, 0]:.3f}]" in s.readout.value.replace("[ ", "[")
     assert s.last_error is None
     with pytest.raises(ValueError, match=r"\(T, 1\)"):
         widgets.SequenceStepper(x=np.zeros((5, 3)))
@@ -165,16 +168,111 @@ def test_forget_survival_explorer_follows_the_bias():
     np.testing.assert_allclose(s.values["bias"], (1 / (1 + np.exp(-6.0))) ** np.arange(1, 51))
 
 
-def test_presets_work_when_only_some_gates_have_tabs():
+def test_a_gates_subset_offers_and_touches_only_what_it_shows():
+    """Chapter 04 shows the forget gate only, chapter 05 f, i and C~: presets and forcing stay within them."""
+    start = widgets.default_gate_params()
     g = widgets.GateExplorer(gates=("f",))
-    g.preset.value = "remember"
-    assert g.last_error is None and g.record.f[0] > 0.99 and g.record.i[0] < 0.01
-    g.preset.value = "read out"
-    assert g.last_error is None and g.record.o[0] > 0.99
+    assert g.presets == [widgets.START] and list(g.force_boxes) == ["f"]
+    assert g.tabs.titles == ("inputs", "f: forget", "force")
+    g.sliders["b_f[0]"].value = -4.0
+    g.force_boxes["f"].value = True
+    assert g.preset.value is None
+    g.preset.value = widgets.START
+    assert g.params["b_f"][0] == 1.0 and not g.force
+    for name in ("W_i", "b_i", "W_c", "b_c", "W_o", "b_o"):  # never moved: no slider, no preset, no force
+        np.testing.assert_array_equal(g.params[name], start[name])
     g = widgets.GateExplorer(gates=("f", "i", "g"))
-    for name in widgets.PRESETS:
+    assert g.presets == [widgets.START, "remember", "forget", "overwrite", "accumulate"]  # read out pins o
+    assert list(g.force_boxes) == ["f", "i", "g"]
+    for name in g.presets:
         g.preset.value = name
         assert g.last_error is None, name
+        np.testing.assert_array_equal(g.params["W_o"], start["W_o"])
+        np.testing.assert_array_equal(g.params["b_o"], start["b_o"])
+    with pytest.raises(ValueError, match="only gates with a tab"):
+        widgets.GateExplorer(gates=("f",), force={"i": 0.0})
+    with pytest.raises(ValueError, match="gates must be"):
+        widgets.GateExplorer(gates=("f", "z"))
+
+
+def _state(g):
+    """Everything a GateExplorer's picture depends on."""
+    return ({k: v.copy() for k, v in g.params.items()}, dict(g.force), g.x.copy(), g.h_prev.copy(),
+            g.c_prev.copy(), g.record)
+
+
+def _same(a, b):
+    pa, fa, *ra = a
+    pb, fb, *rb = b
+    assert fa == fb
+    for k in pa:
+        np.testing.assert_array_equal(pa[k], pb[k], err_msg=k)
+    for u, v in zip(ra[:3], rb[:3]):
+        np.testing.assert_array_equal(u, v)
+    for u, v in zip(ra[3], rb[3]):
+        np.testing.assert_array_equal(u, v)
+
+
+@pytest.mark.parametrize("name", [widgets.START] + list(widgets.PRESETS))
+def test_each_preset_gives_the_same_state_whatever_came_before(name):
+    fresh = widgets.GateExplorer()
+    fresh.preset.value = None
+    fresh.preset.value = name
+    want = _state(fresh)
+    histories = [[], [("preset", p) for p in widgets.PRESETS], [("preset", "read out")],
+                 [("slider", "b_o[0]", -3.0), ("slider", "W_f[0,1]", 2.5), ("force", "i")],
+                 [("preset", name), ("slider", "b_i[0]", 4.0)], [("force", "o"), ("preset", "remember")]]
+    for history in histories:
+        g = widgets.GateExplorer()
+        for step in history:
+            if step[0] == "preset":
+                g.preset.value = step[1]
+            elif step[0] == "slider":
+                g.sliders[step[1]].value = step[2]
+            else:
+                g.force_boxes[step[1]].value = True
+        g.preset.value = name
+        assert g.preset.value == name and g.last_error is None
+        _same(_state(g), want)
+        expected = lstm.step(g.preset_params(name), g.x[None], g.h_prev[None], g.c_prev[None])
+        np.testing.assert_allclose(g.record.c, expected.c[0], rtol=1e-12)  # the picture is that of lstm.step
+        assert g.readout.value == fresh.readout.value and g.image.value == fresh.image.value
+
+
+def test_pressing_the_selected_preset_again_applies_it_again():
+    g = widgets.GateExplorer()
+    g.preset.value = "remember"
+    remembered = _state(g)
+    g.sliders["b_f[0]"].value = -5.0  # moved by hand: no button is lit any more
+    assert g.preset.value is None and g.record.f[0] < 0.01
+    g.preset.value = "remember"  # the same button, pressed again
+    _same(_state(g), remembered)
+    g.force_boxes["f"].value = True  # forcing is an edit too
+    assert g.preset.value is None
+    g.preset.value = "remember"
+    assert not g.force and not g.force_boxes["f"].value
+    g.sliders["x[0]"].value = -1.0  # the inputs are the reader's: moving one keeps the preset lit
+    assert g.preset.value == "remember"
+
+
+def test_start_and_reset_all_go_back_to_the_beginning():
+    g = widgets.GateExplorer()
+    start = _state(g)
+    g.preset.value = "overwrite"
+    g.sliders["W_c[0,1]"].value = -2.0
+    g.sliders["c_prev[0]"].value = -2.5
+    g.force_boxes["o"].value = True
+    g.preset.value = widgets.START  # the starting weights; the inputs stay
+    np.testing.assert_array_equal(g.params["W_c"], start[0]["W_c"])
+    assert g.c_prev[0] == -2.5 and not g.force
+    g.sliders["b_f[0]"].value = 3.0
+    g.reset_button.click()  # everything, inputs too
+    assert g.preset.value == widgets.START and g.last_error is None
+    _same(_state(g), start)
+    forced = widgets.GateExplorer(force={"f": 1.0})  # a forced start is part of the starting state
+    forced.preset.value = "forget"
+    forced.preset.value = widgets.START
+    assert forced.force == {"f": 1.0}
 
 
 def test_survival_frames_match_a_full_redraw():
@@ -186,7 +284,7 @@ def test_survival_frames_match_a_full_redraw():
     s.forget_bias.value = 3.0
     fast = np.asarray(Image.open(io.BytesIO(s.image.value)).convert("RGB"), dtype=float)
     buf = io.BytesIO()
-    s.figure.savefig(buf, format="png", dpi=80)  # saving draws the animated artists too
+    s.figure.savefig(buf, format="png", dpi=s.figure.dpi)  # saving draws the animated artists too
     full = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), dtype=float)
     assert fast.shape == full.shape
     assert np.abs(fast - full).mean() < 1.0, np.abs(fast - full).mean()
@@ -197,10 +295,58 @@ def test_survival_frames_match_a_full_redraw():
 
 
 def test_chapter_06_recipe_hides_a_memory():
-    """Chapter 06: remember, then read out, then b_o to -6: h_t is about 0 while C_t keeps C_{t-1}."""
+    """Chapter 06 (06-06): read out, then b_o to -6: h_t is about 0 while C_t keeps C_{t-1}."""
     g = widgets.GateExplorer()
-    g.preset.value = "remember"
     g.preset.value = "read out"
     assert g.record.o[0] > 0.99 and abs(g.record.c[0] - g.c_prev[0]) < 0.01
     g.sliders["b_o[0]"].value = -6.0
     assert abs(g.record.h[0]) < 0.01 and abs(g.record.c[0] - g.c_prev[0]) < 0.01
+
+
+def test_sequences_are_numbered_from_one():
+    x = widgets.default_sequence()
+    assert x[2, 0] == 1.0 and np.abs(np.delete(x[:, 0], 2)).max() < 0.2  # the spike is x_3
+    assert widgets.default_sequence(spike_step=1)[0, 0] == 1.0
+    m = widgets.memory_demo_sequence(value=-0.5, seq_len=10, marked_step=4)
+    assert np.flatnonzero(m[:, 1]).tolist() == [3] and m[3, 0] == -0.5  # step 4 is row 3
+    assert np.flatnonzero(widgets.memory_demo_sequence()[:, 1]).tolist() == [2]  # default: t = 3
+    for bad in (0, 11):
+        with pytest.raises(ValueError, match="step number"):
+            widgets.memory_demo_sequence(seq_len=10, marked_step=bad)
+    s = widgets.SequenceStepper(widgets.memory_demo_params(), widgets.memory_demo_sequence())
+    assert (s.t.min, s.t.max, s.t.value) == (1, s.T, 1) and (s.play.min, s.play.max) == (1, s.T)
+    x_t, h_prev, c_prev, rec = s.state_at(1)
+    assert not h_prev.any() and not c_prev.any() and rec.c[0] == s.out.c[0, 0]  # h_0 = C_0 = 0
+    x_t, h_prev, c_prev, rec = s.state_at(3)
+    np.testing.assert_array_equal(x_t, [1.0, 1.0])  # the marked step: value 1, marker 1
+    np.testing.assert_array_equal(c_prev, s.out.c[1])
+    with pytest.raises(ValueError, match="step number"):
+        s.state_at(0)
+
+
+def test_stepper_heatmaps_show_the_input_and_number_the_steps_from_one():
+    for s, rows in ((widgets.SequenceStepper(), 7), (widgets.SequenceStepper(cell="rnn"), 2)):
+        axes = s.heat_axes
+        assert len(axes) == rows and axes[0].get_ylabel() == "input $x$"
+        ticks = [int(t) for t in axes[-1].get_xticks()]
+        assert ticks == list(range(1, s.T + 1))
+        np.testing.assert_array_equal(axes[0].images[0].get_array(), s.x.T)  # the x row is the input, (D, T)
+        assert axes[-1].images[0].get_extent()[:2] == [0.5, s.T + 0.5]  # column t sits at t
+
+
+def test_stepper_outline_marks_step_t():
+    import io
+
+    from PIL import Image
+    s = widgets.SequenceStepper(cell="rnn")
+    red = []
+    for t in (1, 6, s.T):
+        s.t.value = t
+        img = np.asarray(Image.open(io.BytesIO(s.heat_image.value)).convert("RGB")).astype(int)
+        mask = (img[:, :, 0] > 200) & (img[:, :, 1] < 40) & (img[:, :, 2] < 40)  # the red outline
+        cols = np.flatnonzero(mask.any(axis=0))
+        ax = s.heat_axes[-1]
+        (x0, _), (x1, _) = ax.transData.transform([(t - 0.5, 0), (t + 0.5, 0)])
+        assert abs(cols.min() - x0) <= 2 and abs(cols.max() - x1) <= 2, (t, cols.min(), cols.max(), x0, x1)
+        red.append(cols.min())
+    assert red == sorted(red)

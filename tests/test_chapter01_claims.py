@@ -1,0 +1,79 @@
+"""Chapter 01: what its prose says about its own run holds on that run (executed once per session)."""
+import numpy as np
+import pytest
+
+from lstm_helpers import widgets
+
+
+@pytest.fixture(scope="module")
+def ch(notebook_run):
+    r = notebook_run("01")
+    assert not r.problems, r.problems
+    return r
+
+
+def test_the_step_and_the_split_match_the_package(ch):
+    assert ch.values["diff_step"] < 1e-12  # 'checked against the package's rnn.step'
+    assert ch.values["diff_split"] < 1e-12  # W·[h; x] = W_h h + W_x x
+
+
+def test_the_loop_by_hand_is_the_packages_forward(ch):
+    v = ch.values
+    by_hand, package = np.array(v["hs_by_hand"]), np.array(v["hs_package"])[0]
+    assert by_hand.shape == (12, 2) and v["diff_forward"] < 1e-12
+    np.testing.assert_allclose(by_hand, package, rtol=0, atol=1e-12)
+    lines = [line for line in ch.printed("01-11a").splitlines() if line.startswith("t =")]
+    assert [int(line.split()[2]) for line in lines] == list(range(1, 13))  # steps numbered 1 ... T
+
+
+def test_the_sequence_has_one_spike_at_t_3(ch):
+    x = np.array(ch.values["x_seq"])[:, 0]
+    assert x[3 - 1] == 1.0 and np.abs(np.delete(x, 3 - 1)).max() < 0.2
+    assert "$x_3 = 1$" in ch.source("01-11")
+
+
+def test_the_stepper_shows_the_same_network(ch):
+    """The stepper in the chapter and the static picture (the default RNN stepper) run q2 on x_seq."""
+    s = widgets.SequenceStepper(cell="rnn")
+    np.testing.assert_array_equal(s.params["W"], ch.values["q2"]["W"])
+    np.testing.assert_array_equal(s.x, ch.values["x_seq"])
+    assert "widgets.SequenceStepper(q2, x_seq, cell=\"rnn\")" in ch.cell("01-12").source
+
+
+def test_w_h_has_eigenvalues_plus_and_minus_0_9_and_shrinks_by_0_9(ch):
+    v = ch.values
+    np.testing.assert_allclose(v["eigenvalues"], [0.9, -0.9], atol=1e-12)
+    np.testing.assert_allclose(v["singular_values"], [0.9, 0.9], atol=1e-12)
+
+
+def test_unit_1_changes_sign_every_step_and_unit_0_stays_positive(ch):
+    h = np.array(ch.values["hs_by_hand"])
+    h3 = h[3 - 1]
+    assert f"$h_3 = ({h3[0]:.2f}, {h3[1]:.2f})$" in ch.source("01-12a")  # 'drives the state to (0.43, 0.45)'
+    after = h[3 - 1:]  # t = 3 ... 12
+    assert (np.sign(after[1:, 1]) == -np.sign(after[:-1, 1])).all()  # red, blue, red, blue
+    assert (after[:, 0] > 0).all()
+    eigvecs = np.linalg.eig(np.array(ch.values["q2"]["W"])[:, :2])
+    flip = eigvecs.eigenvectors[:, np.argmin(eigvecs.eigenvalues.real)]
+    assert abs(flip[1]) > abs(flip[0])  # 'the second direction lies mostly along unit 1'
+
+
+def test_the_trace_flips_in_unit_1_and_shrinks_to_30_percent(ch):
+    v = ch.values
+    trace, size = np.array(v["trace"]), np.array(v["trace_size"])
+    assert not trace[:2].any()  # nothing before the spike
+    after = trace[3 - 1:]
+    assert (np.sign(after[1:, 1]) == -np.sign(after[:-1, 1])).all() and (after[:, 0] > 0).all()
+    assert (np.diff(size[3 - 1:]) < 0).all()  # 'it shrinks', step after step
+    ratios = size[3:] / size[2:-1]
+    assert (ratios <= 0.9 + 1e-12).all()  # at most 0.9 a step: W_h shrinks by 0.9, tanh's slope is at most 1
+    assert v["kept"] == pytest.approx(size[12 - 1] / size[3 - 1])
+    assert round(100 * v["kept"]) == 30 and "30 % of it is left" in ch.source("01-12c")
+    assert v["kept"] < 0.9 ** 9 and f"{0.9 ** 9:.0%}".replace("%", "") + "\\,\\%" in ch.cell("01-12c").source
+
+
+def test_parameter_count(ch):
+    v = ch.values
+    D, H = v["D"], v["H"]
+    assert v["count"] == H * (H + D) + H == 32
+    assert "would need 160" in ch.printed("01-14") and "would need 16000" in ch.printed("01-14")
