@@ -57,3 +57,15 @@ def test_gradient_flow_after_training(ch):
     s = v["rnn_state"]
     assert s["W_h_radius"] > 1  # "not chapter 02's ρ < 1"
     assert s["mean_slope"] < 0.5 and s["saturated"] > 0  # "tanh' averages well below 1 ... some states at ±1"
+
+
+def test_the_hand_set_memory_and_its_two_switches(ch):
+    """07-05/07-09: the sign of h_16 carries the marked value; with either switch it no longer depends on it."""
+    v = ch.values
+    plus, minus = v["late_output"]["1.0"], v["late_output"]["-1.0"]
+    assert plus[0] > 0.3 and minus[0] < -0.3  # "the sign of the last output carries the early value"
+    assert abs(plus[1] - minus[1]) < 1e-3 and abs(plus[2] - minus[2]) < 1e-3  # switches: no dependence
+    assert abs(plus[2]) < 1e-3  # force i = 0: nothing is ever written
+    assert "$t = 3$" in ch.source("07-03") and "$h_{16}$" in ch.source("07-07")
+    f = np.array(v["stepper_f"])  # unit 0's forget gate at the 13 steps after the marker
+    assert f"\\sigma(4)^{{13}} \\approx {np.prod(f):.2f}" in ch.source("07-05")
