@@ -26,3 +26,11 @@ def notebook_run():
             _RUNS[path] = run(path)
         return _RUNS[path]
     return get
+
+
+@pytest.fixture(scope="module")
+def ch(request, notebook_run):
+    """The run of the chapter a claims module names in CHAPTER (e.g. "02"), which must have run cleanly."""
+    r = notebook_run(request.module.CHAPTER)
+    assert not r.problems, r.problems
+    return r

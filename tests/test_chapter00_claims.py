@@ -7,14 +7,9 @@ import pytest
 
 from lstm_helpers import diagrams, exercises
 
+CHAPTER = "00"  # the notebook the fixture `ch` runs (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def ch(notebook_run):
-    r = notebook_run("00")
-    assert not r.problems, r.problems
-    return r
 
 
 def test_the_films_are_as_printed(ch):

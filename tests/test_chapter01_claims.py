@@ -4,12 +4,7 @@ import pytest
 
 from lstm_helpers import widgets
 
-
-@pytest.fixture(scope="module")
-def ch(notebook_run):
-    r = notebook_run("01")
-    assert not r.problems, r.problems
-    return r
+CHAPTER = "01"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
 
 def test_the_step_and_the_split_match_the_package(ch):

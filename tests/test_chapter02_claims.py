@@ -4,12 +4,7 @@ import pytest
 
 from lstm_helpers import tasks, widgets
 
-
-@pytest.fixture(scope="module")
-def ch(notebook_run):
-    r = notebook_run("02")
-    assert not r.problems, r.problems
-    return r
+CHAPTER = "02"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
 
 def test_jacobian_table_reads_as_the_text_says(ch):

@@ -4,12 +4,7 @@ import pytest
 
 from lstm_helpers import widgets
 
-
-@pytest.fixture(scope="module")
-def ch(notebook_run):
-    r = notebook_run("03")
-    assert not r.problems, r.problems
-    return r
+CHAPTER = "03"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
 
 def test_the_conveyor_belt_keeps_the_cell_exactly_and_passes_the_gradient_whole(ch):

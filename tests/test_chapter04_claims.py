@@ -12,14 +12,9 @@ import pytest
 
 from lstm_helpers import figures, tasks
 
+CHAPTER = "04"  # the notebook the fixture `ch` runs (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def ch(notebook_run):
-    r = notebook_run("04")
-    assert not r.problems, r.problems
-    return r
 
 
 def test_survival_table_follows_sigma_of_the_bias(ch):

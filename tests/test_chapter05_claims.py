@@ -2,12 +2,7 @@
 import numpy as np
 import pytest
 
-
-@pytest.fixture(scope="module")
-def ch(notebook_run):
-    r = notebook_run("05")
-    assert not r.problems, r.problems
-    return r
+CHAPTER = "05"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
 
 def test_hand_computation_equals_lstm_step(ch):

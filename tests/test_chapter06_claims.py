@@ -1,12 +1,6 @@
 """Chapter 06: what its prose says about its own run holds on that run (executed once per session)."""
-import pytest
 
-
-@pytest.fixture(scope="module")
-def ch(notebook_run):
-    r = notebook_run("06")
-    assert not r.problems, r.problems
-    return r
+CHAPTER = "06"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
 
 def test_h_stays_bounded_while_c_grows(ch):

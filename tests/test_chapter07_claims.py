@@ -3,16 +3,10 @@
 The five-seed figures in section 2 come from benchmarks/adding_problem.py (chapter 07's settings).
 """
 import numpy as np
-import pytest
 
 from lstm_helpers import tasks
 
-
-@pytest.fixture(scope="module")
-def ch(notebook_run):
-    r = notebook_run("07")
-    assert not r.problems, r.problems
-    return r
+CHAPTER = "07"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
 
 def test_lstm_learns_and_rnn_stays_at_the_validation_sets_own_baseline(ch):
