@@ -7,6 +7,15 @@ ROOT = Path(__file__).resolve().parents[1]
 _RUNS = {}
 
 
+def load_benchmark(name):
+    """The module benchmarks/<name>.py, so a test can rerun the runs a chapter quotes."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def chapter_path(stem):
     """notebooks/<stem>.ipynb; ``stem`` may be a chapter number such as "02"."""
     matches = sorted((ROOT / "notebooks").glob(f"{stem}*.ipynb"))

@@ -3,18 +3,15 @@
 The five-seed table in the chapter comes from benchmarks/latch_forget_bias.py; here the notebook's
 own seed is checked against the same words.
 """
-import importlib.util
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import load_benchmark
 
 from lstm_helpers import figures, tasks
 
 CHAPTER = "04"  # the notebook the fixture `ch` runs (tests/conftest.py)
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_survival_table_follows_sigma_of_the_bias(ch):
@@ -51,9 +48,7 @@ def test_rnn_holds_the_bit_in_a_saturated_unit(ch):
 @pytest.mark.slow
 def test_five_seed_table_in_the_text_is_what_the_benchmark_measures(ch):
     """04-13 quotes benchmarks/latch_forget_bias.py over seeds 0-4: rerun it (about 70 s) and compare."""
-    spec = importlib.util.spec_from_file_location("latch_bench", ROOT / "benchmarks" / "latch_forget_bias.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_benchmark("latch_forget_bias")
     val = tasks.latch_task(500, 100, np.random.default_rng(99))
     rows = re.findall(r"\| (LSTM, \$b_f = (\d)\$|plain RNN) \| (\d) of 5 \| ([\d.]+) % \(([\d.]+)\) \|",
                       ch.source("04-13"))

@@ -2,7 +2,11 @@
 
 The five-seed figures in section 2 come from benchmarks/adding_problem.py (chapter 07's settings).
 """
+import re
+
 import numpy as np
+import pytest
+from conftest import load_benchmark
 
 from lstm_helpers import tasks
 
@@ -63,3 +67,22 @@ def test_the_hand_set_memory_and_its_two_switches(ch):
     assert "$t = 3$" in ch.source("07-03") and "$h_{16}$" in ch.source("07-07")
     f = np.array(v["stepper_f"])  # unit 0's forget gate at the 13 steps after the marker
     assert f"\\sigma(4)^{{13}} \\approx {np.prod(f):.2f}" in ch.source("07-05")
+
+
+@pytest.mark.slow
+def test_five_seed_figures_in_the_text_are_what_the_benchmark_measures(ch):
+    """07-12 quotes benchmarks/adding_problem.py over seeds 0-4 (chapter 07's settings): rerun it (about 70 s)."""
+    bench = load_benchmark("adding_problem")
+    text = ch.source("07-12")
+    lo, hi = map(int, re.search(r"passed 0.01 in all five, after (\d+) to (\d+) steps", text).groups())
+    r_lo, r_hi = map(float, re.search(r"the RNN ended at ([\d.]+) to ([\d.]+) times the baseline", text).groups())
+    val = tasks.adding_problem(500, 100, np.random.default_rng(99))
+    own = val[1].var()
+    for seed in range(5):
+        lstm_hist = bench.run("lstm", 100, 1500, bench.LR, seed, val, bench.TARGET)
+        passed, left = bench.first_below(lstm_hist, bench.TARGET), bench.first_below(lstm_hist, own / 2)
+        assert passed is not None and lo - 200 <= passed <= hi + 200, (seed, passed)
+        assert passed - left <= 100, (seed, left, passed)  # "at the baseline until shortly before"
+        rnn_hist = bench.run("rnn", 100, 1500, bench.LR, seed, val)
+        assert bench.first_below(rnn_hist, own / 2) is None
+        assert r_lo - 0.05 <= rnn_hist.final_val_loss / own <= r_hi + 0.05, (seed, rnn_hist.final_val_loss / own)
