@@ -151,7 +151,7 @@ def open_and_run_all(page, base, token, name, ui="lab", timeout_ms=240_000):
 
     Every wait is on a state: the kernel's execution state from the server's API (the page's status
     text can lag or be skipped on a busy machine), the Run All menu item being enabled (a click on a
-    disabled item does nothing, which once left a test waiting for cells that never ran), and every
+    disabled item does nothing and would leave the test waiting for cells that never run), and every
     code cell's prompt holding an execution count.
     """
     timeout_s = timeout_ms / 1000
