@@ -1,197 +1,249 @@
-"""Good answers pass, typical wrong ones fail with a useful message, templates count as not attempted."""
+"""The front door, exercises.check/hint/solution: every solution passes, the notebooks' templates are
+"not attempted", and no answer whatever makes check raise.
+
+The chapters' catalogues of wrong answers are in test_exercises_chNN.py; the machinery
+(cases, comparing, the guard, the slips) in test_exercises_common.py. ``assert_wrong`` below is
+what the chapter files use.
+"""
+import ast
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from lstm_helpers import exercises as ex
 
-
-def sig(z):
-    return 1 / (1 + np.exp(-z))
+ROOT = Path(__file__).resolve().parents[1]
 
 
-
-def rnn_step(W, b, x_t, h_prev):
-    return np.tanh(np.concatenate([h_prev, x_t], axis=1) @ W.T + b)
-
-
-def test_every_solution_passes(capsys):
-    for name in ex.EXERCISES:
-        scope = {"np": np}
-        exec(ex.EXERCISES[name][2], scope)
-        if name == "sequence_shapes":
-            assert ex.check(name, scope["answer"])
-            continue
-        fn = next(v for k, v in scope.items() if callable(v) and k not in ("np",))
-        assert ex.check(name, fn), name
+def assert_wrong(name, answer, *fragments):
+    """check(name, answer) is "wrong", names the slip (each fragment appears), and points at the hint."""
+    r = ex.check(name, answer)
+    assert r.status == "wrong", r
+    assert f'exercises.hint("{name}")' in r.message, r.message
+    for fragment in fragments:
+        assert fragment in r.message, r.message
+    assert not re.search(r"\d\.\d{5,}", r.message), f"an unrounded number, maybe the expected one: {r.message}"
+    return r
 
 
-def test_templates_are_not_attempted(capsys):
-    def rnn_step_template(W, b, x_t, h_prev):
-        ...
+def solution_answer(name):
+    """The model solution of an exercise, as the object a student would pass."""
+    scope = {"np": np}
+    exec(ex.EXERCISES[name].solution, scope)
+    if name == "sequence_shapes":
+        return scope["answer"]
+    return next(v for k, v in scope.items() if callable(v) and k != "np")
 
-    def raises(W, b, x_t, h_prev):
-        raise NotImplementedError
 
-    def returns_none(W, b, x_t, h_prev):
-        h = None
-        return h
+@pytest.mark.parametrize("name", list(ex.EXERCISES))
+def test_every_solution_passes(name):
+    r = ex.check(name, solution_answer(name))
+    assert r.status == "correct" and bool(r), r
 
-    for fn in (rnn_step_template, raises, returns_none):
-        assert ex.check("rnn_step", fn).status == "not attempted"
+
+# --- the notebooks' templates ---
+
+def _exercise_cells():
+    """(notebook, exercise name, cell source) for every cell that calls exercises.check."""
+    found = []
+    for path in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            src = "".join(cell["source"])
+            if cell["cell_type"] == "code" and "exercises.check(" in src:
+                found.append((path.name, re.search(r'exercises\.check\("(\w+)"', src).group(1), src))
+    return found
+
+
+CELLS = _exercise_cells()
+
+
+def test_every_exercise_has_a_cell_in_a_notebook():
+    assert sorted(name for _, name, _ in CELLS) == sorted(ex.EXERCISES)
+
+
+@pytest.mark.parametrize("notebook,name,src", CELLS, ids=[f"{nb}:{name}" for nb, name, _ in CELLS])
+def test_notebook_templates_are_not_attempted(notebook, name, src, tmp_path):
+    """Run as a module (the source is there, as in Jupyter) and by exec (no source: the compiled body decides)."""
+    tree = ast.parse(src)
+    last = tree.body[-1]
+    assert isinstance(last, ast.Expr) and ast.unparse(last.value).startswith("exercises.check(")
+    module_src = ("import numpy as np\nfrom lstm_helpers import exercises\n"
+                  + ast.unparse(ast.Module(tree.body[:-1], [])) + f"\nresult = {ast.unparse(last.value)}\n")
+    path = tmp_path / f"template_{name}.py"
+    path.write_text(module_src, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module  # inspect.getsource finds the source through the module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[path.stem]
+    assert module.result.status == "not attempted", module.result
+    assert f'exercises.hint("{name}")' in module.result.message or name == "sequence_shapes"
+
+    scope = {"np": np, "exercises": ex}
+    exec(compile(ast.Module(tree.body[:-1], []), "<cell>", "exec"), scope)
+    r = eval(compile(ast.Expression(last.value), "<cell>", "eval"), scope)
+    assert r.status == "not attempted", r
+
+
+def rnn_step_template(W, b, x_t, h_prev):
+    ...
+
+
+def rnn_step_docstring_only(W, b, x_t, h_prev):
+    """Write me."""
+
+
+def rnn_step_raises(W, b, x_t, h_prev):
+    raise NotImplementedError
+
+
+def rnn_step_forgets_return(W, b, x_t, h_prev):
+    hx = np.concatenate([h_prev, x_t], axis=1)
+    h_t = np.tanh(hx @ W.T + b)  # noqa: F841 (the slip under test)
+
+
+def rnn_step_returns_none(W, b, x_t, h_prev):
+    h_t = None
+    return h_t
+
+
+def test_a_template_is_not_attempted_but_a_body_without_return_is_wrong():
+    for fn in (rnn_step_template, rnn_step_docstring_only, rnn_step_raises):
+        r = ex.check("rnn_step", fn)
+        assert r.status == "not attempted" and not r, r
+    r = assert_wrong("rnn_step", rnn_step_forgets_return, "no `return`", "(B, H)")
+    assert "not attempted" not in r.message
+    assert_wrong("rnn_step", rnn_step_returns_none, "returned None", "(B, H)")
+    assert_wrong("rnn_step", lambda W, b, x_t, h_prev: None, "returned None")
+    assert ex.check("rnn_step", None).status == "not attempted"
     assert ex.check("sequence_shapes", None).status == "not attempted"
+    assert ex.check("sequence_shapes", {"speech recognition": ..., "image captioning": ...}).status == "not attempted"
 
 
-@pytest.mark.parametrize("wrong,expect", [
-    (lambda W, b, x, h: np.tanh(np.concatenate([h, x], 1) @ W + b), "raised ValueError"),        # W not transposed
-    (lambda W, b, x, h: np.tanh(np.concatenate([x, h], 1) @ W.T + b), "hidden state first"),     # [x, h]
-    (lambda W, b, x, h: sig(np.concatenate([h, x], 1) @ W.T + b), "tanh, not the sigmoid"),       # sigmoid
-    (lambda W, b, x, h: np.concatenate([h, x], 1) @ W.T + b, "activation tanh is missing"),
-    (lambda W, b, x, h: np.tanh(np.concatenate([h, x], 1) @ W.T), "bias b is missing"),
-    (lambda W, b, x, h: np.tanh(np.concatenate([h, x], 1) @ W.T + b).T, "shape"),               # (H, B)
-])
-def test_typical_rnn_step_mistakes_are_named(wrong, expect, capsys):
-    r = ex.check("rnn_step", wrong)
-    assert r.status == "wrong" and expect in r.message, r.message
-    true = rnn_step(np.ones((2, 5)), np.zeros(2), np.ones((1, 3)), np.ones((1, 2)))
-    assert f"{true[0, 0]:.4f}" not in r.message  # the expected numbers are not given away
+# --- check never raises ---
+
+class Hostile:
+    """An object that fails at everything numpy or the checker might ask of it."""
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("no array here")
+
+    def __len__(self):
+        raise RuntimeError("no length")
+
+    def __eq__(self, other):
+        raise RuntimeError("no comparison")
+
+    __hash__ = object.__hash__
+
+    def __iter__(self):
+        raise RuntimeError("no iteration")
 
 
-def test_other_exercises_catch_their_slips(capsys):
-    assert "bias" in ex.check("rnn_param_count", lambda D, H: H * (H + D)).message
-    assert "H + D columns" in ex.check("rnn_param_count", lambda D, H: H * H + H).message
-    assert "wrong way round" in ex.check("split_W", lambda W, H: (W[:, H:], W[:, :H])).message
+def _generator(*args):
+    yield 1
 
-    def jac_no_tanh(W, b, x, h_prev):
-        return W[:, :len(h_prev)]
-    assert "derivative of tanh" in ex.check("step_jacobian", jac_no_tanh).message
 
-    def clip_each(grads, max_norm):
-        return {k: g * min(1.0, max_norm / np.linalg.norm(g)) for k, g in grads.items()}
-    assert "global" in ex.check("clip", clip_each).message
-    assert "sigmoid" in ex.check("apply_gate", lambda v, z: np.tanh(z) * v).message
-    assert "input gate" in ex.check("cell_update", lambda f, i, g, c: f * c + g).message
-    assert "not squashed" in ex.check("cell_update", lambda f, i, g, c: np.tanh(f * c + i * g)).message
-    assert "keep a state" in ex.check("seen_so_far", lambda e: e).message
-    r = ex.check("sequence_shapes", {"speech recognition": "one-to-many"})
-    assert r.status == "wrong" and "no answer yet" in r.message
+def _exits(*args):
+    raise SystemExit(3)
+
+
+def _recurses(*args):
+    return _recurses(*args)
+
+
+BAD_ANSWERS = {
+    "a string": "h_t = tanh(W [h, x] + b)",
+    "a number": 42,
+    "a list": [1, 2, 3],
+    "a dict": {"W": 1},
+    "Ellipsis": ...,
+    "a class": dict,
+    "a numpy ufunc": np.tanh,
+    "no arguments": lambda: 0,
+    "too many arguments": lambda a, b, c, d, e, f, g, h: 0,
+    "returns a string": lambda *a: "h_t",
+    "returns a list of strings": lambda *a: ["a", "b"],
+    "returns a dict": lambda *a: {"h": 1},
+    "returns a list": lambda *a: [1.0, 2.0],
+    "returns a ragged list": lambda *a: [[1.0], [2.0, 3.0]],
+    "returns an object array": lambda *a: np.array([object(), object()]),
+    "returns complex numbers": lambda *a: np.ones((2, 3)) * 1j,
+    "returns NaN": lambda *a: np.full((50, 50), np.nan),
+    "returns float16": lambda *a: np.zeros((2, 2), dtype=np.float16),
+    "returns a pair of strings": lambda *a: ("a", "b"),
+    "returns a function": lambda *a: (lambda: 0),
+    "returns a hostile object": lambda *a: Hostile(),
+    "returns a pair of hostile objects": lambda *a: (Hostile(), Hostile()),
+    "returns True": lambda *a: True,
+    "returns infinity": lambda *a: float("inf"),
+    "a generator": _generator,
+    "raises ValueError": lambda *a: np.ones(3) @ np.ones(4),
+    "raises KeyError": lambda *a: {}["W_f"],
+    "raises SystemExit": _exits,
+    "recurses forever": _recurses,
+}
+
+
+@pytest.mark.parametrize("name", list(ex.EXERCISES))
+@pytest.mark.parametrize("label", list(BAD_ANSWERS))
+def test_check_never_raises_and_says_what_is_expected(name, label):
+    r = ex.check(name, BAD_ANSWERS[label])
+    assert isinstance(r, ex.Result)
+    assert r.status in ("wrong", "not attempted"), r
+    if r.status == "wrong":
+        assert f'exercises.hint("{name}")' in r.message, r.message
+    assert str(r) and r._repr_html_()
+
+
+def test_the_messages_say_what_was_expected():
+    assert_wrong("rnn_step", "tanh", "rnn_step(W, b, x_t, h_prev)", "(B, H)", "a str")
+    assert_wrong("rnn_step", lambda *a: "h_t", "should be an array of shape (B, H)", "a str ('h_t')")
+    assert_wrong("rnn_step", lambda W: W, "rnn_step(W, b, x_t, h_prev)", "4 arguments", "<lambda>(W)")
+    assert_wrong("lstm_step", lambda p, x, h, c: {}["W_f"], "KeyError", "x_t (", "h_prev (", "(h_t, c_t)")
+    assert_wrong("clip", lambda g, m: [1], "return a dict", "a list")
+    assert_wrong("steps_to_forget", lambda b: "7", "whole number", "a str")
+    assert_wrong("rnn_step", lambda *a: np.ones((2, 3)) * 1j, "complex")
+
+
+def test_an_unknown_name_is_a_result_too(capsys):
+    r = ex.check("nope", lambda: 0)
+    assert r.status == "wrong" and "rnn_step" in r.message
+    assert ex.check(["not", "a", "name"], None).status == "wrong"
+    ex.hint("nope")
+    ex.solution("nope")
+    assert capsys.readouterr().out.count("no exercise named") == 2
 
 
 def test_result_display_hint_and_solution(capsys):
-    r = ex.check("apply_gate", lambda v, z: sig(z) * v)
+    r = ex.check("apply_gate", lambda v, z: 1 / (1 + np.exp(-z)) * v)
     assert bool(r) and "✅" in str(r) and "#1b7837" in r._repr_html_()
+    r = ex.check("apply_gate", lambda v, z: np.tanh(z) * v)
+    assert not r and "❌" in str(r) and "#b2182b" in r._repr_html_()
     ex.hint("apply_gate")
     ex.solution("apply_gate")
     out = capsys.readouterr().out
     assert "💡" in out and "def apply_gate" in out
-    with pytest.raises(KeyError, match="exercises are"):
-        ex.check("nope", None)
 
 
-def test_untouched_dict_template_is_not_attempted(capsys):
-    assert ex.check("sequence_shapes", {"speech recognition": ..., "image captioning": ...}).status == "not attempted"
+def test_the_solutions_are_reachable_by_index_as_before():
+    """tests/test_chapter00_claims.py reads EXERCISES[name][2], the solution's text."""
+    assert ex.EXERCISES["sequence_shapes"][2] == ex.EXERCISES["sequence_shapes"].solution
 
 
-def test_reasonable_variants_of_correct_answers_pass():
-    assert ex.check("split_W", lambda W, H: np.split(W, [H], axis=1))  # a list, not a tuple
-    scope = {}
-    exec(ex.EXERCISES["sequence_shapes"][2], scope)
-    commas = {k: v.replace(" (", ", ").rstrip(")") for k, v in scope["answer"].items()}
-    assert ex.check("sequence_shapes", commas)  # "many-to-many, unaligned", as the chapter's table spells it
-    r = ex.check("sequence_shapes", {**commas, "image captioning": "one to lots"})
-    assert r.status == "wrong" and "one of" in r.message
-
-
-def test_forget_gate_exercises(capsys):
-    assert "sigmoid" in ex.check("forget_gate", lambda W, b, x, h: np.tanh(np.concatenate([h, x], 1) @ W.T + b)).message
-    assert "hidden state first" in ex.check(
-        "forget_gate", lambda W, b, x, h: sig(np.concatenate([x, h], 1) @ W.T + b)).message
-    assert "still leave" in ex.check(
-        "steps_to_forget", lambda b: int(np.floor(np.log(0.01) / np.log(sig(b))))).message
-    assert "sigmoid(b_f)" in ex.check("steps_to_forget", lambda b: 7).message
-
-
-def _gates(p, x, h):
-    hx = np.concatenate([h, x], 1)
-    return (sig(hx @ p["W_f"].T + p["b_f"]), sig(hx @ p["W_i"].T + p["b_i"]), np.tanh(hx @ p["W_c"].T + p["b_c"]),
-            sig(hx @ p["W_o"].T + p["b_o"]))
-
-
-def test_input_gate_exercises(capsys):
-    def both(act_i, act_g, order="hx", bias=True):
-        def fn(W_i, b_i, W_c, b_c, x, h):
-            hx = np.concatenate([h, x] if order == "hx" else [x, h], 1)
-            return act_i(hx @ W_i.T + b_i * bias), act_g(hx @ W_c.T + b_c * bias)
-        return fn
-    assert ex.check("input_and_candidate", both(sig, np.tanh))
-    assert "not a gate" in ex.check("input_and_candidate", both(sig, sig)).message
-    assert "is a gate" in ex.check("input_and_candidate", both(np.tanh, np.tanh)).message
-    assert "hidden state first" in ex.check("input_and_candidate", both(sig, np.tanh, order="xh")).message
-    assert "bias b_i" in ex.check("input_and_candidate", both(sig, np.tanh, bias=False)).message
-    assert "two arrays" in ex.check("input_and_candidate", lambda W_i, b_i, W_c, b_c, x, h: W_i).message
-    swapped = both(sig, np.tanh)
-    assert "order (i_t, C~_t)" in ex.check("input_and_candidate", lambda *a: swapped(*a)[::-1]).message
-
-    def update(form):
-        def fn(p, x, h, c):
-            f, i, g, _ = _gates(p, x, h)
-            return form(f, i, g, c)
-        return fn
-    assert ex.check("cell_state", update(lambda f, i, g, c: f * c + i * g))
-    assert "forget gate" in ex.check("cell_state", update(lambda f, i, g, c: c + i * g)).message
-    assert "input gate" in ex.check("cell_state", update(lambda f, i, g, c: f * c + g)).message
-    assert "not squashed" in ex.check("cell_state", update(lambda f, i, g, c: np.tanh(f * c + i * g))).message
-    r = ex.check("cell_state", update(lambda f, i, g, c: f * c + i * g + 1))
-    assert r.status == "wrong" and "largest difference" in r.message
-
-
-def test_output_gate_exercises(capsys):
-    def hidden(form):
-        def fn(W_o, b_o, x, h, c):
-            o = sig(np.concatenate([h, x], 1) @ W_o.T + b_o)
-            return form(o, c)
-        return fn
-    assert ex.check("hidden_state", hidden(lambda o, c: o * np.tanh(c)))
-    assert "squashed by tanh" in ex.check("hidden_state", hidden(lambda o, c: o * c)).message
-    assert "not the gate o_t alone" in ex.check("hidden_state", hidden(lambda o, c: o)).message
-
-    def step(form):
-        def fn(p, x, h, c):
-            f, i, g, o = _gates(p, x, h)
-            return form(f, i, g, o, c)
-        return fn
-    assert ex.check("lstm_step", step(lambda f, i, g, o, c: (o * np.tanh(f * c + i * g), f * c + i * g)))
-    assert "not C_{t-1}" in ex.check("lstm_step", step(lambda f, i, g, o, c: (o * np.tanh(c), f * c + i * g))).message
-    assert "hidden state first" in ex.check(
-        "lstm_step", step(lambda f, i, g, o, c: (f * c + i * g, o * np.tanh(f * c + i * g)))).message
-    assert "forget gate" in ex.check(
-        "lstm_step", step(lambda f, i, g, o, c: (o * np.tanh(c + i * g), c + i * g))).message
-    assert "two arrays" in ex.check("lstm_step", lambda p, x, h, c: h).message
-
-    assert ex.check("lstm_param_count", lambda D, H: 4 * H * (H + D + 1))
-    assert "PyTorch" in ex.check("lstm_param_count", lambda D, H: 4 * (H * (H + D) + 2 * H)).message
-    assert "four" in ex.check("lstm_param_count", lambda D, H: H * (H + D) + H).message
-    assert "bias" in ex.check("lstm_param_count", lambda D, H: 4 * H * (H + D)).message
-
-
-def test_chapter_07_exercises(capsys):
-    def rev_cumprod(f):
-        return np.cumprod(f[::-1], axis=0)[::-1]
-    assert ex.check("cell_path_gradient", lambda f: np.concatenate([rev_cumprod(f)[1:], np.ones((1, f.shape[1]))]))
-    assert "starts at f[t+1]" in ex.check("cell_path_gradient", rev_cumprod).message
-    assert "later steps" in ex.check("cell_path_gradient", lambda f: np.cumprod(f, axis=0)).message
-
-    def mapping(order=("i", "f", "c", "o"), split_bias=(1.0, 0.0), h_first=True):
-        def fn(p):
-            H = p["W_f"].shape[0]
-            W = np.concatenate([p[f"W_{g}"] for g in order])
-            b = np.concatenate([p[f"b_{g}"] for g in order])
-            hh, ih = (W[:, :H], W[:, H:]) if h_first else (W[:, -H:], W[:, :-H])
-            return {"weight_ih_l0": ih, "weight_hh_l0": hh, "bias_ih_l0": split_bias[0] * b,
-                    "bias_hh_l0": split_bias[1] * b}
-        return fn
-    assert ex.check("to_pytorch", mapping())
-    assert ex.check("to_pytorch", mapping(split_bias=(0.5, 0.5)))  # any split of the bias computes the same cell
-    assert "order i, f, g, o" in ex.check("to_pytorch", mapping(order=("f", "i", "c", "o"))).message
-    assert "counted twice" in ex.check("to_pytorch", mapping(split_bias=(1.0, 1.0))).message
-    assert "first H columns" in ex.check("to_pytorch", mapping(h_first=False)).message
-    assert "keys" in ex.check("to_pytorch", lambda p: {"W": p["W_f"]}).message
+def test_the_wrong_answers_the_review_found_accepted_are_now_wrong():
+    """Each passed when its exercise had a single, too kind case (b = 0; one event per film; H = 4 only)."""
+    def no_bias(W, b, x_t, h_prev):
+        H = len(h_prev)
+        h = np.tanh(W[:, :H] @ h_prev + W[:, H:] @ x_t)
+        return (1 - h ** 2)[:, None] * W[:, :H]
+    assert_wrong("step_jacobian", no_bias, "bias b")
+    assert_wrong("seen_so_far", lambda events: np.cumsum(events), "counts the events")
+    assert_wrong("split_W", lambda W, H: (W[:, :4], W[:, 4:]), "shape")

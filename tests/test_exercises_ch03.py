@@ -1,0 +1,64 @@
+"""Chapter 03's exercises: apply_gate and cell_update, with their catalogues."""
+import numpy as np
+import pytest
+
+from lstm_helpers import exercises as ex, lstm
+from test_exercises import assert_wrong
+
+
+def sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def forced(f, i, g, c):
+    """Asks the package for the update: what the exercise rebuilds."""
+    B, H = np.shape(c)
+    return lstm.step(lstm.init_params(1, H, np.random.default_rng(0)), np.zeros((B, 1)), np.zeros((B, H)), c,
+                     force={"f": f, "i": i, "g": g}).c
+
+
+CATALOGUE = {
+    "apply_gate": [
+        ("tanh", lambda v, z: np.tanh(z) * v, "not tanh"),
+        ("no sigmoid", lambda v, z: z * v, "not z itself"),
+        ("added", lambda v, z: sig(z) + v, "multiplies pointwise"),
+        ("arguments swapped", lambda v, z: sig(v) * z, "the sigmoid acts on z"),
+        ("sigmoid of the product", lambda v, z: sig(z * v), "acts on z alone"),
+        ("the gate alone", lambda v, z: sig(z), "not the gate alone"),
+        ("the sign lost", lambda v, z: 1 / (1 + np.exp(z)) * v, "mind the sign"),
+        ("ReLU", lambda v, z: np.maximum(z, 0) * v, "not a ReLU"),
+        ("matrix product", lambda v, z: v @ sig(z).T, "shape"),
+        ("clipped instead", lambda v, z: np.clip(z, 0, 1) * v, "wrong values"),
+    ],
+    "cell_update": [
+        ("f and i swapped", lambda f, i, g, c: i * c + f * g, "f_t and i_t are swapped"),
+        ("no forget gate", lambda f, i, g, c: c + i * g, "scaled by the forget gate"),
+        ("no input gate", lambda f, i, g, c: f * c + g, "scaled by the input gate"),
+        ("no candidate", lambda f, i, g, c: f * c + i, "times the candidate"),
+        ("multiplied", lambda f, i, g, c: f * c * i * g, "added, not multiplied"),
+        ("squashed", lambda f, i, g, c: np.tanh(f * c + i * g), "not squashed"),
+        ("forgotten fraction", lambda f, i, g, c: (1 - f) * c + i * g, "fraction kept"),
+        ("coupled gates", lambda f, i, g, c: f * c + (1 - f) * g, "its own gate i_t"),
+        ("tanh twice", lambda f, i, g, c: f * c + i * np.tanh(g), "second tanh"),
+        ("subtracted", lambda f, i, g, c: f * c - i * g, "not subtracted"),
+        ("calls the package", forced, "lstm.step is what you are rebuilding"),
+        ("matrix products", lambda f, i, g, c: f @ c.T + i @ g.T, "shape"),
+    ],
+}
+CASES = [(name, label, answer, fragment) for name, items in CATALOGUE.items() for label, answer, fragment in items]
+
+
+@pytest.mark.parametrize("name,label,answer,fragment", CASES, ids=[f"{n}:{l}" for n, l, _, _ in CASES])
+def test_plausible_wrong_answers_are_wrong_and_named(name, label, answer, fragment):
+    assert_wrong(name, answer, fragment)
+
+
+def test_each_exercise_has_a_catalogue():
+    for name in ("apply_gate", "cell_update"):
+        assert len(CATALOGUE[name]) >= 5
+
+
+def test_reasonable_variants_of_correct_answers_pass():
+    assert ex.check("apply_gate", lambda v, z: v / (1 + np.exp(-z)))
+    assert ex.check("apply_gate", lambda v, z: v * (0.5 + 0.5 * np.tanh(z / 2)))  # the same sigmoid
+    assert ex.check("cell_update", lambda f, i, g, c: np.add(np.multiply(f, c), np.multiply(i, g)))
