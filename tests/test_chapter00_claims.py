@@ -106,3 +106,7 @@ def test_the_course_table_promises_what_chapter_01_does(ch):
     nb01 = (ROOT / "notebooks" / "01_rnn_structure.ipynb").read_text(encoding="utf-8")
     assert re.search(r"for t in range\(1, T \+ 1\):.*?rnn\.step\(", nb01, re.S)
     assert "widgets.SequenceStepper(" in nb01
+
+
+def test_the_prediction_exercise_accepts_what_the_next_cell_computes(ch):
+    assert ch.values["state_size"] == 1 and exercises.check("predict_state_size", ch.values["state_size"])

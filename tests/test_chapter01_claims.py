@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from lstm_helpers import widgets
+from lstm_helpers import exercises as ex
 
 CHAPTER = "01"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
@@ -72,3 +73,7 @@ def test_parameter_count(ch):
     D, H = v["D"], v["H"]
     assert v["count"] == H * (H + D) + H == 32
     assert "would need 160" in ch.printed("01-14") and "would need 16000" in ch.printed("01-14")
+
+
+def test_the_prediction_exercise_accepts_what_the_next_cell_computes(ch):
+    assert ex.check("predict_h_shape", tuple(ch.values["h_shape"]))

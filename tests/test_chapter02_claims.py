@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from lstm_helpers import tasks, widgets
+from lstm_helpers import exercises as ex
 
 CHAPTER = "02"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
@@ -64,3 +65,8 @@ def test_explorer_story_in_the_text_holds():
     H = g.H
     for W in [g._Q["W"]] + [g._lstm[f"W_{k}"] for k in "fico"]:
         np.testing.assert_allclose(np.linalg.svd(W[:, :H], compute_uv=False), 1.0)
+
+
+def test_the_prediction_exercise_accepts_the_bound_and_the_measurement_is_below_it(ch):
+    assert ex.check("predict_bound", 0.5 ** 10)
+    assert 0 < ch.values["measured"] < 0.5 ** 10  # "tanh' < 1 makes it smaller"

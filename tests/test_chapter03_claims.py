@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from lstm_helpers import widgets
+from lstm_helpers import exercises as ex
 
 CHAPTER = "03"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
@@ -60,3 +61,7 @@ def test_start_is_the_explorer_as_it_starts(ch):
     r, g = ch.values["preset_results"]["start"], widgets.GateExplorer()
     for k in "figoch":
         assert r[k] == pytest.approx(float(getattr(g.record, k)[0]), abs=1e-12)
+
+
+def test_the_prediction_exercise_accepts_what_the_next_cell_computes(ch):
+    assert ex.check("predict_conveyor", ch.values["c_50"])

@@ -10,6 +10,7 @@ import pytest
 from conftest import load_benchmark
 
 from lstm_helpers import figures, tasks
+from lstm_helpers import exercises as ex
 
 CHAPTER = "04"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
@@ -62,3 +63,7 @@ def test_five_seed_table_in_the_text_is_what_the_benchmark_measures(ch):
         else:  # borderline seeds may tip with the machine's float32 rounding
             assert abs(got - int(learned)) <= 1, (name, accs)
         assert abs(100 * np.mean(accs) - float(mean)) < 12, (name, accs)
+
+
+def test_the_prediction_exercise_accepts_what_the_next_cell_computes(ch):
+    assert ex.check("predict_survival", ch.values["left"])

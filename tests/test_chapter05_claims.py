@@ -1,6 +1,7 @@
 """Chapter 05: what its prose says about its own run holds on that run (executed once per session)."""
 import numpy as np
 import pytest
+from lstm_helpers import exercises as ex
 
 CHAPTER = "05"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
@@ -32,3 +33,7 @@ def test_without_forgetting_the_cell_grows_and_tanh_saturates(ch):
     # "the derivative of tanh at the cell state falls towards zero"
     assert v["smallest_slope"]["f = 1 (no forget gate)"][299] < 1e-12
     assert v["smallest_slope"]["with its forget gate"][299] > 0.1
+
+
+def test_the_prediction_exercise_accepts_what_the_next_cell_computes(ch):
+    assert ex.check("predict_accumulate", ch.values["c_4"])

@@ -1,4 +1,5 @@
 """Chapter 06: what its prose says about its own run holds on that run (executed once per session)."""
+from lstm_helpers import exercises as ex
 
 CHAPTER = "06"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
@@ -17,3 +18,7 @@ def test_parameter_counts(ch):
         D, H = map(int, key.split(", "))
         assert formula == ours == 4 * (H * (H + D) + H)  # "4(H(H + D) + H)"
         assert theirs - ours == 4 * H  # "PyTorch counts 4H more"
+
+
+def test_the_prediction_exercise_accepts_what_the_next_cell_computes(ch):
+    assert ex.check("predict_h", ch.values["h_t"])

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from conftest import load_benchmark
 
+from lstm_helpers import exercises as ex
 from lstm_helpers import tasks
 
 CHAPTER = "07"  # the notebook the fixture `ch` runs (tests/conftest.py)
@@ -86,3 +87,10 @@ def test_five_seed_figures_in_the_text_are_what_the_benchmark_measures(ch):
         rnn_hist = bench.run("rnn", 100, 1500, bench.LR, seed, val)
         assert bench.first_below(rnn_hist, own / 2) is None
         assert r_lo - 0.05 <= rnn_hist.final_val_loss / own <= r_hi + 0.05, (seed, rnn_hist.final_val_loss / own)
+
+
+def test_the_prediction_exercise_accepts_what_the_training_shows(ch):
+    v = ch.values
+    below = [cell for cell in ("lstm", "rnn") if v["final"][cell] < tasks.ADDING_BASELINE_MSE / 4]
+    winner = {("lstm",): "LSTM", ("rnn",): "RNN", ("lstm", "rnn"): "both", (): "neither"}[tuple(below)]
+    assert ex.check("predict_winner", winner)

@@ -37,6 +37,8 @@ def solution_answer(name):
     exec(ex.EXERCISES[name].solution, scope)
     if name == "sequence_shapes":
         return scope["answer"]
+    if "prediction" in scope:
+        return scope["prediction"]
     return next(v for k, v in scope.items() if callable(v) and k != "np")
 
 

@@ -67,7 +67,8 @@ def _judge(name, exercise, answer):
     """The Result for ``answer``; may raise only from a bug in a checker (``check`` catches that)."""
     if answer is None or answer is Ellipsis:
         return Result(name, "not attempted", f"replace the `...` with your answer, then run the cell again; "
-                                             f"the exercise expects {_expected(exercise)}")
+                                             f"the exercise expects {_expected(exercise)}; "
+                                             f"{_hint_call(name)} gives a hint")
     if exercise.call:
         if not callable(answer):
             return Result(name, "wrong", f"the exercise expects {_expected(exercise)}; you passed "

@@ -9,6 +9,7 @@ import re
 import numpy as np
 
 from .checking import Exercise, NotAttempted, Wrong, compare, describe
+from . import predict
 
 SHAPES = ("one-to-one", "one-to-many", "many-to-one", "many-to-many (unaligned)", "many-to-many (aligned)")
 RIGHT = {"speech recognition": "many-to-many (unaligned)", "machine translation": "many-to-many (unaligned)",
@@ -89,6 +90,14 @@ def check_seen_so_far(answer):
                 within=(0, 1, "each label is 0 or 1"))
 
 
+
+def check_predict_state_size(answer):
+    predict.number(answer, 1, "the number of values in the state after frame 300", rel=0, slips=[
+        (300, "the state does not grow with the film: the same H numbers are overwritten at every frame"),
+        (600, "that is every number of the film; the state summarises it in a fixed size"),
+        (2, "D = 2 is the size of one frame; the state has H numbers"),
+        (301, "the state does not grow with the film: the same H numbers are overwritten at every frame")])
+
 EXERCISES = {
     "sequence_shapes": Exercise(
         check_sequence_shapes,
@@ -109,4 +118,9 @@ EXERCISES = {
         "        state = max(state, e)\n        out.append(state)\n    return np.array(out)",
         call="seen_so_far(events)",
         returns="an array of 0s and 1s as long as events"),
+    "predict_state_size": Exercise(
+        check_predict_state_size,
+        "h_t has shape (B, H) at every step, whatever t is; here B = 1 film and H = 1 unit.",
+        "prediction = 1",
+        returns="one number: your prediction"),
 }

@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import rnn
 from .checking import Exercise, Wrong, as_pair, as_whole_number, cases, close, compare, shape_of
+from . import predict
 from .diagnose import layer_probes, narrow_layer
 from .slips import layer_slips
 
@@ -66,6 +67,15 @@ def check_split_W(answer):
         compare(pair[1], W[:, H:], "W_x" + where, letters="(H, D)")
 
 
+
+def check_predict_h_shape(answer):
+    predict.shape(answer, (4, 7, 5), "the shape of rnn.forward's output for x of shape (4, 7, 3) and H = 5", slips=[
+        ((4, 5), "rnn.forward returns h_t for every step, not only the last"),
+        ((7, 4, 5), "the package puts the batch first: (B, T, H)"),
+        ((4, 7, 3), "each h_t has H entries, not D"),
+        ((4, 7, 8), "H + D is the width of W (it acts on [h, x]); h_t itself has H entries"),
+        ((5, 7, 4), "the package's order is (B, T, H)")])
+
 EXERCISES = {
     "rnn_step": Exercise(
         check_rnn_step,
@@ -89,4 +99,9 @@ EXERCISES = {
         "def split_W(W, H):\n    return W[:, :H], W[:, H:]",
         call="split_W(W, H)",
         returns="the pair (W_h, W_x): arrays of shape (H, H) and (H, D)"),
+    "predict_h_shape": Exercise(
+        check_predict_h_shape,
+        "One h_t per step and per sequence; each h_t has H entries. The package writes (B, T, ...).",
+        "prediction = (4, 7, 5)",
+        returns="a tuple of whole numbers: your prediction of the shape"),
 }

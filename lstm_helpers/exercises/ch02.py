@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import optim, rnn
 from .checking import Exercise, Probe, Wrong, cases, compare, describe, shape_of
+from . import predict
 from .diagnose import has_shape
 from .slips import ORDER_SLIP
 
@@ -115,6 +116,15 @@ def check_clip(answer):
             compare(out[k], want[k], f"the clipped {k!r} {where}", [(s[k], why) for s, why in slips])
 
 
+
+def check_predict_bound(answer):
+    predict.number(answer, 0.5 ** 10, "the largest possible ||dh_T/dh_(T-10)||", slips=[
+        (5.0, "ten factors multiply; they do not add"),
+        (0.5 ** 9, "count the Jacobians: one per step back, T - t = 10 of them"),
+        (0.5 ** 11, "count the Jacobians: one per step back, T - t = 10 of them"),
+        (1.0, "tanh' <= 1 does not make the product 1: each factor also multiplies by W_h, of norm 0.5"),
+        (0.5, "that is one step back; the question asks for ten")])
+
 EXERCISES = {
     "step_jacobian": Exercise(
         check_step_jacobian,
@@ -133,4 +143,9 @@ EXERCISES = {
         call="clip(grads, max_norm)",
         returns="a dict with the keys of grads and the scaled arrays",
         guarded=("optim.clip_grad_norm", "optim.global_norm")),
+    "predict_bound": Exercise(
+        check_predict_bound,
+        "Each of the T - t Jacobians diag(1 - h^2) W_h has norm at most ||W_h|| = rho.",
+        "prediction = 0.5 ** 10",
+        returns="one number: your prediction"),
 }

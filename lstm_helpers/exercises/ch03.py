@@ -7,6 +7,7 @@ import numpy as np
 from .. import lstm
 from ..activations import sigmoid
 from .checking import Exercise, cases, compare
+from . import predict
 from .slips import update_slips
 
 
@@ -40,6 +41,14 @@ def check_cell_update(answer):
         compare(out, want, f"C_t (for arrays of shape {shape})", update_slips(f, i, g, c_prev))
 
 
+
+def check_predict_conveyor(answer):
+    predict.number(answer, 0.7, "C_50", rel=0, abs_tol=1e-9, slips=[
+        (0.0, "i = 0 writes nothing new, but f = 1 keeps all of the old value"),
+        (0.7 ** 50, "f = 1 multiplies by 1 at every step, not by 0.7"),
+        (35.0, "nothing is added: with i = 0 the cell only keeps what it has"),
+        (0.35, "f = 1, not 0.5: the gate is forced fully open")])
+
 EXERCISES = {
     "apply_gate": Exercise(
         check_apply_gate,
@@ -54,4 +63,9 @@ EXERCISES = {
         call="cell_update(f, i, g, c_prev)",
         returns="C_t, an array of the shape of c_prev",
         guarded=("lstm.step", "lstm.forward")),
+    "predict_conveyor": Exercise(
+        check_predict_conveyor,
+        "C_t = f * C_(t-1) + i * C~_t, with f = 1 and i = 0 at every step.",
+        "prediction = 0.7",
+        returns="one number: your prediction"),
 }

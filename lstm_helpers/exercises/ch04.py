@@ -7,6 +7,7 @@ import numpy as np
 from .. import lstm
 from ..activations import sigmoid
 from .checking import Exercise, Wrong, as_whole_number, cases, compare
+from . import predict
 from .diagnose import layer_probes, narrow_layer
 from .slips import layer_slips
 
@@ -44,6 +45,17 @@ def check_steps_to_forget(answer):
                     "after t steps is f**t")
 
 
+
+def check_predict_survival(answer):
+    f = float(sigmoid(2.0))
+    predict.number(answer, f ** 10, "the fraction left after 10 steps", slips=[
+        (f, "that is one step; the value is multiplied by f at each of the 10 steps"),
+        (10 * f, "the forget gates multiply, they do not add"),
+        (1 - 10 * (1 - f), "the losses compound: multiply by f ten times"),
+        (2.0 ** -10, "f is sigma(b_f), not 1/b_f"),
+        (f ** 9, "count the steps: 10 forget gates act on the value"),
+        (f ** 11, "count the steps: 10 forget gates act on the value")])
+
 EXERCISES = {
     "forget_gate": Exercise(
         check_forget_gate,
@@ -62,4 +74,9 @@ EXERCISES = {
         "    return int(np.ceil(np.log(0.01) / np.log(f)))",
         call="steps_to_forget(b_f)",
         returns="a whole number of steps"),
+    "predict_survival": Exercise(
+        check_predict_survival,
+        "With the weights at zero, f = sigma(b_f) at every step, and C_t = f * C_(t-1).",
+        "prediction = (1 / (1 + np.exp(-2.0))) ** 10",
+        returns="one number: your prediction"),
 }

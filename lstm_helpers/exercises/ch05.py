@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import lstm
 from .checking import Exercise, as_pair, cases, compare
+from . import predict
 from .diagnose import layer_probes, narrow_cell, narrow_layer
 from .slips import ACTS, cell_slips, layer, layer_slips
 
@@ -63,6 +64,15 @@ def check_cell_state(answer):
                 letters="(B, H)", explain=narrow_cell(answer, p, x, h, c, reference))
 
 
+
+def check_predict_accumulate(answer):
+    predict.number(answer, 2.0, "C_4", rel=0, abs_tol=1e-6, slips=[
+        (0.5, "f = 1 keeps what is there: each step adds, it does not overwrite"),
+        (0.5 ** 4, "the candidate is added at each step, not multiplied"),
+        (1.5, "count the steps: four writes of 0.5"),
+        (2.5, "count the steps: four writes of 0.5, starting from C_0 = 0"),
+        (0.0, "i = 1 writes the whole candidate at every step")])
+
 EXERCISES = {
     "input_and_candidate": Exercise(
         check_input_and_candidate,
@@ -90,4 +100,9 @@ EXERCISES = {
         call="cell_state(p, x_t, h_prev, c_prev)",
         returns="C_t, an array of shape (B, H)",
         guarded=("lstm.step", "lstm.forward")),
+    "predict_accumulate": Exercise(
+        check_predict_accumulate,
+        "C_t = f * C_(t-1) + i * C~_t with f = i = 1: each step adds C~_t to the cell.",
+        "prediction = 2.0",
+        returns="one number: your prediction"),
 }

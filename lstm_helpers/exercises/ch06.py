@@ -5,7 +5,9 @@
 import numpy as np
 
 from .. import lstm
+from ..activations import sigmoid
 from .checking import Exercise, Wrong, as_pair, as_whole_number, cases, compare
+from . import predict
 from .diagnose import layer_probes, narrow, narrow_cell, narrow_layer
 from .slips import ORDER_SLIP, cell_slips, hidden_slips, layer_slips, lstm_gates
 
@@ -91,6 +93,15 @@ def check_lstm_param_count(answer):
                     known.get(out, "count the four layers' weights and biases from their shapes"))
 
 
+
+def check_predict_h(answer):
+    predict.number(answer, 0.5 * float(np.tanh(100.0)), "h_t", slips=[
+        (50.0, "h_t = o_t * tanh(C_t): the cell state is squashed by tanh first"),
+        (1.0, "the output gate still scales tanh(C_t)"),
+        (100.0, "h_t = o_t * tanh(C_t): the cell state is squashed by tanh first, then scaled by o_t"),
+        (float(sigmoid(0.5)), "o_t = 0.5 is the gate's value already: do not apply the sigmoid again"),
+        (0.0, "tanh(100) is not 0: it is as close to 1 as a float can tell")])
+
 EXERCISES = {
     "hidden_state": Exercise(
         check_hidden_state,
@@ -126,4 +137,9 @@ EXERCISES = {
         call="lstm_param_count(D, H)",
         returns="a whole number",
         guarded=("lstm.init_params",)),
+    "predict_h": Exercise(
+        check_predict_h,
+        "h_t = o_t * tanh(C_t); tanh of a large number is very close to 1.",
+        "prediction = 0.5",
+        returns="one number: your prediction"),
 }

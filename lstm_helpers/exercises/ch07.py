@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import frameworks, lstm
 from .checking import Exercise, Wrong, as_array, cases, compare, describe, shape_of
+from . import predict
 
 PYTORCH = {"weight_ih_l0": "(4H, D)", "weight_hh_l0": "(4H, H)", "bias_ih_l0": "(4H,)", "bias_hh_l0": "(4H,)"}
 
@@ -98,6 +99,14 @@ def check_to_pytorch(answer):
         compare(total, b, "bias_ih_l0 + bias_hh_l0, what the cell adds" + where, slips, letters="(4H,)")
 
 
+
+def check_predict_winner(answer):
+    predict.choice(answer, ("LSTM", "RNN", "both", "neither"), "LSTM",
+                   "which model ends below a quarter of the baseline at T = 100", slips={
+                       "RNN": "chapter 02's RNN of this size stayed at the baseline at T = 100",
+                       "both": "chapter 02's RNN of this size stayed at the baseline at T = 100",
+                       "neither": "the LSTM's cell path can carry the gradient 100 steps back once f is near 1"})
+
 EXERCISES = {
     "cell_path_gradient": Exercise(
         check_cell_path_gradient,
@@ -126,4 +135,10 @@ EXERCISES = {
         call="to_pytorch(p)",
         returns="a dict of weight_ih_l0 (4H, D), weight_hh_l0 (4H, H), bias_ih_l0 (4H,) and bias_hh_l0 (4H,)",
         guarded=("frameworks.to_pytorch",)),
+    "predict_winner": Exercise(
+        check_predict_winner,
+        "Chapter 02 gave a plain RNN this task at T = 100; chapter 04 showed what the cell path does when f is "
+        "near 1.",
+        'prediction = "LSTM"',
+        returns='one of "LSTM", "RNN", "both", "neither"'),
 }
