@@ -350,3 +350,33 @@ def test_stepper_outline_marks_step_t():
         assert abs(cols.min() - x0) <= 2 and abs(cols.max() - x1) <= 2, (t, cols.min(), cols.max(), x0, x1)
         red.append(cols.min())
     assert red == sorted(red)
+
+
+def test_the_explorer_questions_are_answered_as_the_chapters_say():
+    """The <details> answers beside the explorers in chapters 02, 04, 05 and 06."""
+    f = widgets.GradientFlowExplorer()
+    f.radius.value = 1.0
+    rnn_50, cell_50 = f.values["rnn"][50], f.values["cell_path"][50]
+    assert 1e-1 < rnn_50 < 3e-1 and 1e-7 < cell_50 < 3e-7 and 1e5 < rnn_50 / cell_50 < 1e7  # "six orders"
+    f.forget_bias.value = 5.0
+    assert f.values["cell_path"][50] > 0.5  # "keeps most of the gradient"
+    s = widgets.ForgetSurvivalExplorer()
+    s.forget_bias.value = 5.0
+    assert f"{s.values['cell'][-1]:.2f}" == "0.51"
+    s.forget_bias.value = 4.8
+    assert f"{s.values['cell'][-1]:.2f}" == "0.44"
+    g = widgets.GateExplorer(gates=("f", "i", "g"))
+    for preset, follows in (("remember", True), ("accumulate", True), ("forget", False), ("overwrite", False)):
+        g.preset.value = preset
+        g.sliders["c_prev[0]"].value = 1.0
+        c1 = g.record.c[0]
+        g.sliders["c_prev[0]"].value = 2.0
+        moved = g.record.c[0] - c1
+        assert (abs(moved - 1) < 0.01) if follows else (abs(moved) < 0.01), (preset, moved)
+    g = widgets.GateExplorer()
+    g.preset.value = "read out"
+    hs = []
+    for c in (1.0, 3.0):
+        g.sliders["c_prev[0]"].value = c
+        hs.append(g.record.h[0])
+    assert f"{hs[0]:.2f}" == "0.76" and f"{hs[1]:.2f}" == "0.99"
