@@ -1,6 +1,5 @@
 """Chapter 01's exercises: rnn_step, rnn_param_count and split_W, each with its catalogue of wrong answers."""
 import numpy as np
-import pytest
 
 from lstm_helpers import exercises as ex, rnn
 from test_exercises import assert_wrong
@@ -65,17 +64,6 @@ CATALOGUE = {
         ("halves", lambda W, H: np.split(W, [W.shape[1] // 2], axis=1), "W_h"),
     ],
 }
-CASES = [(name, label, answer, fragment) for name, items in CATALOGUE.items() for label, answer, fragment in items]
-
-
-@pytest.mark.parametrize("name,label,answer,fragment", CASES, ids=[f"{n}:{l}" for n, l, _, _ in CASES])
-def test_plausible_wrong_answers_are_wrong_and_named(name, label, answer, fragment):
-    assert_wrong(name, answer, fragment)
-
-
-def test_each_exercise_has_a_catalogue():
-    for name in ("rnn_step", "rnn_param_count", "split_W"):
-        assert len(CATALOGUE[name]) >= 5
 
 
 def test_reasonable_variants_of_correct_answers_pass():

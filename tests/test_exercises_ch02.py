@@ -1,9 +1,7 @@
 """Chapter 02's exercises: step_jacobian (now with a nonzero bias) and clip, with their catalogues."""
 import numpy as np
-import pytest
 
 from lstm_helpers import exercises as ex, gradflow, optim, rnn
-from test_exercises import assert_wrong
 
 
 def parts(W, b, x, h_prev):
@@ -86,17 +84,6 @@ CATALOGUE = {
         ("its norm from the package", clip_with(lambda g: optim.global_norm(g)), "optim.global_norm is what you"),
     ],
 }
-CASES = [(name, label, answer, fragment) for name, items in CATALOGUE.items() for label, answer, fragment in items]
-
-
-@pytest.mark.parametrize("name,label,answer,fragment", CASES, ids=[f"{n}:{l}" for n, l, _, _ in CASES])
-def test_plausible_wrong_answers_are_wrong_and_named(name, label, answer, fragment):
-    assert_wrong(name, answer, fragment)
-
-
-def test_each_exercise_has_a_catalogue():
-    for name in ("step_jacobian", "clip"):
-        assert len(CATALOGUE[name]) >= 5
 
 
 def test_reasonable_variants_of_correct_answers_pass():

@@ -1,9 +1,7 @@
 """Chapter 03's exercises: apply_gate and cell_update, with their catalogues."""
 import numpy as np
-import pytest
 
 from lstm_helpers import exercises as ex, lstm
-from test_exercises import assert_wrong
 
 
 def sig(z):
@@ -45,17 +43,6 @@ CATALOGUE = {
         ("matrix products", lambda f, i, g, c: f @ c.T + i @ g.T, "shape"),
     ],
 }
-CASES = [(name, label, answer, fragment) for name, items in CATALOGUE.items() for label, answer, fragment in items]
-
-
-@pytest.mark.parametrize("name,label,answer,fragment", CASES, ids=[f"{n}:{l}" for n, l, _, _ in CASES])
-def test_plausible_wrong_answers_are_wrong_and_named(name, label, answer, fragment):
-    assert_wrong(name, answer, fragment)
-
-
-def test_each_exercise_has_a_catalogue():
-    for name in ("apply_gate", "cell_update"):
-        assert len(CATALOGUE[name]) >= 5
 
 
 def test_reasonable_variants_of_correct_answers_pass():

@@ -1,6 +1,5 @@
 """Chapter 04's exercises: forget_gate (a transposed W is named, not a raw numpy error) and steps_to_forget."""
 import numpy as np
-import pytest
 
 from lstm_helpers import exercises as ex, lstm
 from test_exercises import assert_wrong
@@ -48,17 +47,6 @@ CATALOGUE = {
         ("a string", lambda b: "37", "whole number"),
     ],
 }
-CASES = [(name, label, answer, fragment) for name, items in CATALOGUE.items() for label, answer, fragment in items]
-
-
-@pytest.mark.parametrize("name,label,answer,fragment", CASES, ids=[f"{n}:{l}" for n, l, _, _ in CASES])
-def test_plausible_wrong_answers_are_wrong_and_named(name, label, answer, fragment):
-    assert_wrong(name, answer, fragment)
-
-
-def test_each_exercise_has_a_catalogue():
-    for name in ("forget_gate", "steps_to_forget"):
-        assert len(CATALOGUE[name]) >= 5
 
 
 def test_a_transposed_W_is_named_not_a_numpy_error():

@@ -1,10 +1,8 @@
 """Chapter 06's exercises: hidden_state, lstm_step (the common slips named, the package switched off) and
 lstm_param_count."""
 import numpy as np
-import pytest
 
 from lstm_helpers import exercises as ex, lstm
-from test_exercises import assert_wrong
 
 
 RNG = np.random.default_rng(0)
@@ -100,17 +98,6 @@ CATALOGUE = {
          "count the parameters yourself"),
     ],
 }
-CASES = [(name, label, answer, fragment) for name, items in CATALOGUE.items() for label, answer, fragment in items]
-
-
-@pytest.mark.parametrize("name,label,answer,fragment", CASES, ids=[f"{n}:{l}" for n, l, _, _ in CASES])
-def test_plausible_wrong_answers_are_wrong_and_named(name, label, answer, fragment):
-    assert_wrong(name, answer, fragment)
-
-
-def test_each_exercise_has_a_catalogue():
-    for name in ("hidden_state", "lstm_step", "lstm_param_count"):
-        assert len(CATALOGUE[name]) >= 5
 
 
 def test_reasonable_variants_of_correct_answers_pass():

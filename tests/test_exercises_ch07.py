@@ -1,9 +1,7 @@
 """Chapter 07's exercises: cell_path_gradient and to_pytorch, with their catalogues."""
 import numpy as np
-import pytest
 
 from lstm_helpers import exercises as ex, frameworks, gradflow
-from test_exercises import assert_wrong
 
 
 def rev_cumprod(f):
@@ -62,17 +60,6 @@ CATALOGUE = {
          "your biases are stacked f, i, g, o"),
     ],
 }
-CASES = [(name, label, answer, fragment) for name, items in CATALOGUE.items() for label, answer, fragment in items]
-
-
-@pytest.mark.parametrize("name,label,answer,fragment", CASES, ids=[f"{n}:{l}" for n, l, _, _ in CASES])
-def test_plausible_wrong_answers_are_wrong_and_named(name, label, answer, fragment):
-    assert_wrong(name, answer, fragment)
-
-
-def test_each_exercise_has_a_catalogue():
-    for name in ("cell_path_gradient", "to_pytorch"):
-        assert len(CATALOGUE[name]) >= 5
 
 
 def test_reasonable_variants_of_correct_answers_pass():

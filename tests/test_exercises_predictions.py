@@ -5,12 +5,11 @@ own run, in tests/test_chapterNN_claims.py.
 """
 import numpy as np
 import pytest
-from test_exercises import assert_wrong
 
 from lstm_helpers import exercises as ex
 
 F = 1 / (1 + np.exp(-2.0))  # σ(2)
-CATALOGUE = {
+_PREDICTIONS = {
     "predict_state_size": [(300, "overwritten"), (600, "fixed size"), (2, "D = 2"), (301, "overwritten"),
                            (0, "too small"), (1.5, "too large"), ("1", "one number")],
     "predict_h_shape": [((4, 5), "every step"), ((7, 4, 5), "batch first"), ((4, 7, 3), "not D"),
@@ -30,16 +29,12 @@ CATALOGUE = {
     "predict_winner": [("RNN", "stayed at the baseline"), ("both", "stayed at the baseline"),
                        ("neither", "cell path"), ("GRU", "not one of them"), (1, "one of the strings")],
 }
-CASES = [(name, answer, fragment) for name, items in CATALOGUE.items() for answer, fragment in items]
+CATALOGUE = {name: [(repr(answer), answer, fragment) for answer, fragment in items]
+             for name, items in _PREDICTIONS.items()}
 RIGHT = {"predict_state_size": [1, 1.0, np.int64(1)], "predict_h_shape": [(4, 7, 5), [4, 7, 5]],
          "predict_bound": [0.5 ** 10, 0.000977], "predict_conveyor": [0.7], "predict_survival": [F ** 10, 0.28],
          "predict_accumulate": [2, 2.0], "predict_h": [0.5, 0.5 * np.tanh(100.0)],
          "predict_winner": ["LSTM", "lstm", " Lstm "]}
-
-
-@pytest.mark.parametrize("name,answer,fragment", CASES, ids=[f"{n}:{a!r}" for n, a, _ in CASES])
-def test_plausible_wrong_predictions_are_wrong_and_named(name, answer, fragment):
-    assert_wrong(name, answer, fragment)
 
 
 @pytest.mark.parametrize("name", list(RIGHT))
@@ -52,5 +47,4 @@ def test_each_chapter_has_a_prediction_with_a_catalogue():
     predictions = [name for name in ex.EXERCISES if name.startswith("predict_")]
     assert sorted(predictions) == sorted(CATALOGUE) and len(predictions) == 8
     for name in predictions:
-        assert len(CATALOGUE[name]) >= 5
         assert ex.check(name, ...).status == "not attempted"
