@@ -94,3 +94,16 @@ def test_the_prediction_exercise_accepts_what_the_training_shows(ch):
     below = [cell for cell in ("lstm", "rnn") if v["final"][cell] < tasks.ADDING_BASELINE_MSE / 4]
     winner = {("lstm",): "LSTM", ("rnn",): "RNN", ("lstm", "rnn"): "both", (): "neither"}[tuple(below)]
     assert ex.check("predict_winner", winner)
+
+
+def test_the_figure_of_the_memory_unit_shows_what_07_14_says(ch):
+    """'the cell climbs slowly, drops at each marked step, and the input gate's spikes at the markers are small
+    when the marked value is large' (both marked values of the plotted sequence are large)."""
+    s = ch.values["first_sequence"]
+    c, i, marks = np.array(s["c"]), np.array(s["i"]), s["marked"]
+    for m in marks:
+        assert c[m] < c[m - 1]  # drops at each marked step
+        assert i[m] < 0.3  # small spikes
+    assert c[-1] > c[marks[-1]] and np.mean(np.diff(np.delete(c, marks))) > 0  # climbs between the marks
+    assert (np.array(ch.values["xv"])[0, marks, 0] > 0.75).all()  # the plotted marked values are large
+    assert ch.values["unit_facts"]["r_i_value"] < 0  # and the input gate falls as the value grows
