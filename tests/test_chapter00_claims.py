@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from lstm_helpers import diagrams, exercises
+from lstm_helpers.exercises import ch00
 
 CHAPTER = "00"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
@@ -84,18 +85,36 @@ def test_the_history_names_mikolov_2010_a_word_level_plain_rnn(ch):
 
 
 def test_the_shapes_table_and_the_drawing_agree_on_ctc(ch):
-    """Speech recognition is cited as CTC (one output per frame, merged): the drawing has that panel,
-    its letters merge to the word the table gives, and the exercise's answer is the table's row."""
+    """Speech recognition is cited as CTC (one output per frame, merged): the drawing has that panel and its
+    letters merge to the word the table gives."""
     text = ch.source("00-11")
     row = [line for line in ch.cell("00-11").source.splitlines() if "speech recognition" in line][0]
     assert row.startswith("| many-to-many, unaligned |") and "CTC" in row
     letters = " ".join(next(s[5] for s in diagrams.SEQUENCE_SHAPES if s[5]))
     assert f"({letters} → {diagrams.CTC_MERGED})" in text
-    scope = {}
-    exec(exercises.EXERCISES["sequence_shapes"][2], scope)
-    assert scope["answer"]["speech recognition"] == "many-to-many (unaligned)"
     alt = diagrams.ALT_TEXT["sequence_shapes"]
     assert "read all, then write" in alt and "CTC" in alt
+
+
+def test_the_figure_the_table_and_the_exercise_use_the_same_five_shapes(ch):
+    """The drawing's panels, the table's rows and the exercise's answers name the same five shapes; the exercise
+    asks about applications the table does not list, so no cell above answers it."""
+    five = {ch00._norm(s) for s in ch00.SHAPES}
+    assert len(five) == 5
+    drawn = {ch00._norm(caption.split(":")[0].split(", CTC")[0]) for _, caption, *_ in diagrams.SEQUENCE_SHAPES}
+    assert drawn == five
+    alt = diagrams.ALT_TEXT["sequence_shapes"]
+    assert all(ch00._norm(s) in ch00._norm(alt) for s in ch00.SHAPES)
+    rows = [line.split("|")[1] for line in ch.cell("00-11").source.splitlines() if line.startswith("| ")]
+    assert {ch00._norm(r) for r in rows[1:]} == five  # the header row first
+    scope = {}
+    exec(exercises.EXERCISES["sequence_shapes"][2], scope)
+    assert {ch00._norm(v) for v in scope["answer"].values()} == five  # every shape is asked for at least once
+    table = ch00._norm(ch.source("00-11"))
+    for application in scope["answer"]:
+        assert ch00._norm(application) not in table, application
+        assert f"*{application}*" in ch.source("00-15")  # each one explained in the exercise
+    assert all(f'"{application}": ...' in ch.cell("00-16").source for application in scope["answer"])
 
 
 def test_the_course_table_promises_what_chapter_01_does(ch):
@@ -110,3 +129,28 @@ def test_the_course_table_promises_what_chapter_01_does(ch):
 
 def test_the_prediction_exercise_accepts_what_the_next_cell_computes(ch):
     assert ch.values["state_size"] == 1 and exercises.check("predict_state_size", ch.values["state_size"])
+
+
+def test_the_questions_students_ask_quote_the_run(ch):
+    v = ch.values
+    text = ch.source("00-qa")
+    frames0 = np.array(v["films"][0][0])
+    assert frames0.shape == (30, 2) and len(v["films"]) == 500
+    assert "Each film of section 1 is (30, 2): 30 time steps (frames) of 2 features" in text
+    assert "(500, 30, 2)" in text and "films of shape (30, 2) (T, D)" in ch.printed("00-qa0")
+    # 'The state model of section 1 has 4 parameters whether the film has 12, 45 or 300 frames'
+    assert v["n_params_state"] == 4 and sorted(int(k) for k in v["acc_state_by_length"]) == [12, 45, 300]
+    assert "has 4 parameters whether the film has 12, 45 or 300 frames" in text
+    assert "the same 4 parameters labelled films of 12, 45 and 300 frames" in text
+    assert all(a == 1.0 for a in v["acc_state_by_length"].values())
+    # 'keeps the door's event to the last frame of films 300 frames long'
+    assert v["acc_state_by_length"]["300"] == 1.0 and "films 300 frames long" in text
+    # the window: its share of frames out of view, as printed and as written
+    window, share = v["window"], v["out_of_view"]
+    films = [np.array(f) for f, _ in v["films"]]
+    since = np.concatenate([np.arange(30) - int(np.flatnonzero(f[:, 0])[0]) for f in films])
+    assert share == pytest.approx(np.mean(since[since >= 0] >= window))
+    assert window == 10 and f"{share:.0%}" in ch.printed("00-qa0")
+    assert f"{round(100 * share)} % of the frames after the door opened are 10 or more frames after" in text
+    # a frame out of the window's view looks like one before the door opened: such frames exist
+    assert np.any((since < 0) & (np.tile(np.arange(30), len(films)) >= window - 1))

@@ -1,4 +1,7 @@
 """Chapter 01: what its prose says about its own run holds on that run (executed once per session)."""
+import html
+import re
+
 import numpy as np
 import pytest
 
@@ -77,3 +80,38 @@ def test_parameter_count(ch):
 
 def test_the_prediction_exercise_accepts_what_the_next_cell_computes(ch):
     assert ex.check("predict_h_shape", tuple(ch.values["h_shape"]))
+
+
+def test_the_explorer_question_reads_what_the_stepper_shows(ch):
+    """01-12q: drive the stepper as a student does (drag `step t`) and read the line under the pictures."""
+    q2 = {k: np.array(v) for k, v in ch.values["q2"].items()}
+    s = widgets.SequenceStepper(q2, np.array(ch.values["x_seq"]), cell="rnn")
+    text = ch.cell("01-12q").source
+    shown = {}
+    for t in range(1, s.T + 1):
+        s.t.value = t
+        shown[t] = re.search(rf"h_{t} = \[[^\]]*\]", html.unescape(s.readout.value)).group(0)
+    for t in (3, 4, 9):
+        assert f"`{shown[t]}`" in text, shown[t]
+    h = s.out  # (T, H), the states the readout prints
+    assert (h[3 - 1] > 0).all()  # 'has just made both hidden units positive'
+    assert h[4 - 1, 0] > 0 > h[4 - 1, 1]  # 'unit 0 is still positive, unit 1 has turned negative'
+    assert (h[9 - 1] > 0).all()  # 'both are positive again'
+    after = np.arange(3, s.T + 1)
+    assert all((h[t - 1, 1] > 0) == (t % 2 == 1) for t in after)  # 'positive at odd t, negative at even t'
+    assert (h[after - 1, 0] > 0).all()  # 'unit 0 stays positive'
+    assert "<details><summary>Answer</summary>" in text and text.rstrip().endswith("</details>")
+
+
+def test_the_questions_students_ask_quote_the_chapter(ch):
+    v = ch.values
+    text = ch.source("01-qa")
+    # pure arithmetic: H(H + D) + H, and PyTorch's second bias
+    assert 10 * (10 + 1) + 10 == 120 and 10 * 11 == 110 and 10 * 10 == 100 and 50 * 51 + 50 == 2600
+    assert "have 120 parameters" in text and "10 × 11 = 110 entries" in text and "50 × 51 + 50 = 2600" in text
+    assert 10 * (10 + 1) + 2 * 10 == 130 and "`nn.RNN(1, 10)` has 130" in text
+    # from the run of section 6 and section 5
+    assert v["count"] == 32 and "32 parameters for T = 5 and for T = 500" in text
+    assert "would need 160" in ch.printed("01-14") and "prints 160 for T = 5 instead of 32" in text
+    assert np.array(v["q2"]["W"]).shape[0] == 2 and len(v["x_seq"]) == 12
+    assert "H = 2 units and reads T = 12 steps" in text

@@ -1,4 +1,5 @@
-"""Chapter 01's exercises: rnn_step, rnn_param_count and split_W, each with its catalogue of wrong answers."""
+"""Chapter 01's exercises: rnn_forward, stacked_rnn_param_count and to_input_first, each with its catalogue of
+wrong answers."""
 import numpy as np
 
 from lstm_helpers import exercises as ex, rnn
@@ -12,83 +13,121 @@ def sig(z):
     return 1 / (1 + np.exp(-z))
 
 
-def hx(h, x):
-    return np.concatenate([h, x], axis=1)
+def loop(W, b, xs, h0, act=np.tanh, order="hx", bias=True, carry=True, start=None, transpose_W=False):
+    """The forward loop, with one slip switched on by a keyword."""
+    H = len(b)
+    h = h0 if start is None else start
+    hs = []
+    for t in range(xs.shape[1]):
+        prev = h if carry else h0
+        hx = np.concatenate([prev, xs[:, t]] if order == "hx" else [xs[:, t], prev], axis=1)
+        z = hx @ (W if transpose_W else W.T)
+        h = act(z + b if bias else z)
+        hs.append(h)
+    return np.stack(hs, axis=1)
+
+
+def right(W, b, xs, h0):
+    return loop(W, b, xs, h0)
+
+
+def stacked(D, H, L):
+    return H * (H + D) + H + (L - 1) * (2 * H * H + H)
+
+
+def kernel(W, H, at):
+    return np.concatenate([W[:, at:], W[:, :at]], axis=1).T
 
 
 CATALOGUE = {
-    "rnn_step": [
-        ("W not transposed", lambda W, b, x, h: np.tanh(hx(h, x) @ W + b), "runs only with the weights transposed"),
-        ("[x, h]", lambda W, b, x, h: np.tanh(np.concatenate([x, h], 1) @ W.T + b), "hidden state first"),
-        ("x's columns first", lambda W, b, x, h: np.tanh(x @ W[:, :x.shape[1]].T + h @ W[:, x.shape[1]:].T + b),
-         "hidden state first"),
-        ("sigmoid", lambda W, b, x, h: sig(hx(h, x) @ W.T + b), "tanh (values between -1 and 1), not the sigmoid"),
-        ("no activation", lambda W, b, x, h: hx(h, x) @ W.T + b, "activation (tanh) is missing"),
-        ("no bias", lambda W, b, x, h: np.tanh(hx(h, x) @ W.T), "bias b is missing"),
-        ("bias outside", lambda W, b, x, h: np.tanh(hx(h, x) @ W.T) + b, "inside tanh"),
-        ("h_prev left out", lambda W, b, x, h: np.tanh(x @ W[:, h.shape[1]:].T + b), "h_{t-1} is missing"),
-        ("x_t left out", lambda W, b, x, h: np.tanh(h @ W[:, :h.shape[1]].T + b), "x_t is missing"),
-        ("1-D concatenation", lambda W, b, x, h: np.tanh(np.concatenate([h, x]) @ W.T + b), "one example"),
-        ("columns", lambda W, b, x, h: np.tanh(W @ np.concatenate([h, x], 1).T + b[:, None]), "transposed"),
-        ("hard-coded H = 4", lambda W, b, x, h: np.tanh(hx(h, x) @ W.T + b)[:, :4], "shape"),
-        ("bias twice", lambda W, b, x, h: np.tanh(hx(h, x) @ W.T + 2 * b), "only the bias b acts"),
-        ("first example only", lambda W, b, x, h: np.broadcast_to(np.tanh(hx(h, x) @ W.T + b)[:1], (len(x), len(b))),
-         "wrong values"),
-        ("calls the package", lambda W, b, x, h: rnn.step({"W": W, "b": b}, x, h),
+    "rnn_forward": [
+        ("only the last h", lambda W, b, xs, h0: right(W, b, xs, h0)[:, -1], "not only"),
+        ("time first", lambda W, b, xs, h0: right(W, b, xs, h0).transpose(1, 0, 2), "batch first"),
+        ("a list of states", lambda W, b, xs, h0: list(right(W, b, xs, h0).transpose(1, 0, 2)), "time first"),
+        ("state not carried", lambda W, b, xs, h0: loop(W, b, xs, h0, carry=False), "state must be carried"),
+        ("off by one: h0 in, h_T out",
+         lambda W, b, xs, h0: np.concatenate([h0[:, None], right(W, b, xs, h0)[:, :-1]], axis=1), "off by one"),
+        ("h0 and every h_t", lambda W, b, xs, h0: np.concatenate([h0[:, None], right(W, b, xs, h0)], axis=1),
+         "T + 1 states"),
+        ("[x, h]", lambda W, b, xs, h0: loop(W, b, xs, h0, order="xh"), "hidden state first"),
+        ("W not transposed", lambda W, b, xs, h0: loop(W, b, xs, h0, transpose_W=True),
+         "runs only with the weights transposed"),
+        ("no bias", lambda W, b, xs, h0: loop(W, b, xs, h0, bias=False), "bias b is missing"),
+        ("no tanh", lambda W, b, xs, h0: loop(W, b, xs, h0, act=lambda z: z), "activation (tanh) is missing"),
+        ("sigmoid", lambda W, b, xs, h0: loop(W, b, xs, h0, act=sig), "not the sigmoid"),
+        ("zeros for h0", lambda W, b, xs, h0: loop(W, b, xs, h0, start=np.zeros_like(h0)), "not from zeros"),
+        ("calls rnn.forward", lambda W, b, xs, h0: rnn.forward({"W": W, "b": b}, xs, h0)[0],
+         "rnn.forward is what you are rebuilding"),
+        ("loops with rnn.step", lambda W, b, xs, h0: np.stack(
+            [rnn.step({"W": W, "b": b}, xs[:, t], h0) for t in range(xs.shape[1])], axis=1),
          "rnn.step is what you are rebuilding"),
-        ("cast to int", lambda W, b, x, h: np.tanh(hx(h, x) @ W.T + b).astype(int), "fractions were lost"),
     ],
-    "rnn_param_count": [
-        ("no bias", lambda D, H: H * (H + D), "the bias b has parameters too"),
-        ("no input weights", lambda D, H: H * H + H, "H + D columns"),
-        ("no recurrent weights", lambda D, H: H * D + H, "also acts on h_{t-1}"),
-        ("square W", lambda D, H: (H + D) ** 2 + H, "one row per hidden unit"),
-        ("bias per input", lambda D, H: H * (H + D) + D, "one entry per hidden unit"),
-        ("PyTorch's two biases", lambda D, H: H * (H + D) + 2 * H, "PyTorch"),
-        ("the LSTM's count", lambda D, H: 4 * (H * (H + D) + H), "LSTM"),
-        ("hard-coded", lambda D, H: 35, "from their shapes"),
-        ("a fraction", lambda D, H: H * (H + D) + H + 0.5, "whole number"),
-        ("calls the package", lambda D, H: sum(v.size for v in rnn.init_params(D, H, RNG).values()),
-         "count the parameters yourself"),
+    "stacked_rnn_param_count": [
+        ("every layer reads D (L times one layer)", lambda D, H, L: L * (H * (H + D) + H), "not x_t"),
+        ("one shared W (L ignored)", lambda D, H, L: H * (H + D) + H, "its own W and b"),
+        ("PyTorch's two biases", lambda D, H, L: stacked(D, H, L) + L * H, "PyTorch"),
+        ("upper layers without recurrent weights", lambda D, H, L: H * (H + D) + H + (L - 1) * (H * H + H),
+         "reads two things"),
+        ("no biases", lambda D, H, L: stacked(D, H, L) - L * H, "bias b has parameters too"),
+        ("the first layer reads H", lambda D, H, L: L * (2 * H * H + H), "not H"),
+        ("L + 1 layers", lambda D, H, L: stacked(D, H, L + 1), "there are L layers"),
+        ("hard-coded", lambda D, H, L: 155, "count each layer"),
+        ("a fraction", lambda D, H, L: stacked(D, H, L) + 0.5, "whole number"),
+        ("calls the package", lambda D, H, L: sum(v.size for v in rnn.init_params(D, H, RNG).values()) +
+         (L - 1) * sum(v.size for v in rnn.init_params(H, H, RNG).values()), "count the parameters yourself"),
     ],
-    "split_W": [
-        ("hard-coded H = 4 (the reviewer's)", lambda W, H: (W[:, :4], W[:, 4:]), "shape"),
-        ("the wrong way round", lambda W, H: (W[:, H:], W[:, :H]), "wrong way round"),
-        ("x's columns first", lambda W, H: (W[:, :W.shape[1] - H], W[:, W.shape[1] - H:]), "hidden state first"),
-        ("off by one", lambda W, H: (W[:, :H + 1], W[:, H + 1:]), "off by one"),
-        ("rows", lambda W, H: (W[:H], W[H:]), "not the rows"),
-        ("W_h transposed", lambda W, H: (W[:, :H].T, W[:, H:]), "not transposed"),
-        ("both transposed", lambda W, H: (W[:, :H].T, W[:, H:].T), "transposed"),
-        ("one array", lambda W, H: W, "return a pair"),
-        ("three pieces", lambda W, H: (W[:, :H], W[:, H:], W), "return a pair"),
-        ("halves", lambda W, H: np.split(W, [W.shape[1] // 2], axis=1), "W_h"),
+    "to_input_first": [
+        ("W.T without reordering", lambda W, H: W.T, "still in our order"),
+        ("reordered, not transposed", lambda W, H: np.concatenate([W[:, H:], W[:, :H]], axis=1), "transposed"),
+        ("W as it is", lambda W, H: W, "our W as it is"),
+        ("split at D", lambda W, H: kernel(W, H, W.shape[1] - H), "split at H, not at D"),
+        ("off by one (H + 1)", lambda W, H: kernel(W, H, H + 1), "off by one"),
+        ("off by one (H - 1)", lambda W, H: kernel(W, H, H - 1), "off by one"),
+        ("columns reversed", lambda W, H: W[:, ::-1].T, "reverses each block"),
+        ("the pair (W_x, W_h)", lambda W, H: (W[:, H:].T, W[:, :H].T), "shape"),
+        ("hard-coded H = 4", lambda W, H: kernel(W, 4, 4), "not H - 1"),  # the first case has H = 5
     ],
 }
 
 
 def test_reasonable_variants_of_correct_answers_pass():
-    assert ex.check("split_W", lambda W, H: np.split(W, [H], axis=1))  # a list, not a tuple
-    assert ex.check("rnn_step", lambda W, b, x, h: np.tanh(h @ W[:, :h.shape[1]].T + x @ W[:, h.shape[1]:].T + b))
-    assert ex.check("rnn_step", lambda W, b, x, h: np.tanh(W @ hx(h, x).T + b[:, None]).T)
-    assert ex.check("rnn_step", lambda W, b, x, h: np.tanh(hx(h, x) @ W.T + b).astype(np.float32))
-    assert ex.check("rnn_param_count", lambda D, H: H * (H + D + 1))
-    assert ex.check("rnn_param_count", lambda D, H: float(H * (H + D) + H))
-
-
-def test_an_unknown_mistake_is_narrowed_down_without_the_numbers():
-    def mixed(W, b, x, h):  # right whenever h_prev or x_t is 0
+    def preallocated(W, b, xs, h0):
+        B, T, D = xs.shape
         H = len(b)
-        return np.tanh(hx(h, x) @ W.T + b + 0.1 * (h @ W[:, :H].T) * (x @ W[:, H:].T))
-    assert_wrong("rnn_step", mixed, "largest difference", "how the two parts are combined")
+        hs = np.zeros((B, T, H))
+        h = h0
+        for t in range(T):
+            h = np.tanh(h @ W[:, :H].T + xs[:, t] @ W[:, H:].T + b)
+            hs[:, t] = h
+        return hs
+    assert ex.check("rnn_forward", preallocated)
+    assert ex.check("rnn_forward", lambda W, b, xs, h0: right(W, b, xs, h0).astype(np.float32))
+    assert ex.check("to_input_first", lambda W, H: np.vstack([W[:, H:].T, W[:, :H].T]))
+    assert ex.check("to_input_first", lambda W, H: np.roll(W, -H, axis=1).T)
+    assert ex.check("stacked_rnn_param_count", lambda D, H, L: H * (H + D + 1) + (L - 1) * H * (2 * H + 1))
+    assert ex.check("stacked_rnn_param_count", lambda D, H, L: float(stacked(D, H, L)))
 
-    def bias_doubled(W, b, x, h):
-        return np.tanh(hx(h, x) @ W.T + 2 * b)
-    assert_wrong("rnn_step", bias_doubled, "only the bias b acts")
 
-    def x_scaled(W, b, x, h):
-        return np.tanh(hx(h, 2 * x) @ W.T + b)
-    assert_wrong("rnn_step", x_scaled, "look at how x_t enters")
+def test_the_kernel_gives_tensorflows_pre_activation():
+    """concat([x_t, h_prev], 1) @ kernel (TensorFlow 1's BasicRNNCell) equals our [h_prev, x_t] @ W.T."""
+    scope = {"np": np}
+    exec(ex.EXERCISES["to_input_first"].solution, scope)
+    rng = np.random.default_rng(3)
+    B, D, H = 4, 3, 5
+    W, x, h = rng.standard_normal((H, H + D)), rng.standard_normal((B, D)), rng.standard_normal((B, H))
+    kernel_ = scope["to_input_first"](W, H)
+    assert kernel_.shape == (D + H, H)
+    np.testing.assert_allclose(np.concatenate([x, h], 1) @ kernel_, np.concatenate([h, x], 1) @ W.T, rtol=1e-12)
 
-    def h_scaled(W, b, x, h):
-        return np.tanh(hx(2 * h, x) @ W.T + b)
-    assert_wrong("rnn_step", h_scaled, "look at how h_{t-1} enters")
+
+def test_an_unknown_mistake_in_rnn_forward_says_where_it_starts():
+    def late_bias(W, b, xs, h0):  # right at t = 1, then the bias is doubled
+        out = right(W, b, xs, h0)
+        if xs.shape[1] > 1:
+            out[:, 1:] = loop(W, 2 * b, xs[:, 1:], out[:, 0])
+        return out
+    assert_wrong("rnn_forward", late_bias, "h_1 is right and h_2 differs", "carried")
+
+    def scaled_x(W, b, xs, h0):
+        return loop(W, b, 2 * xs, h0)
+    assert_wrong("rnn_forward", scaled_x, "h_1 already differs")

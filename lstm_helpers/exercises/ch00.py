@@ -1,8 +1,9 @@
 """Chapter 00 (why sequences need memory): name the shapes of sequence tasks; keep a state.
 
-sequence_shapes  a dict: application -> one of the five shapes. A wrong answer learns how many
-                 are wrong, never which, so that it cannot be found by trying one change per run.
-seen_so_far      a latch over a film's event channel: 1 from the first event on.
+sequence_shapes  a dict: application -> one of the five shapes, for applications the chapter's table
+                 does not list. A wrong answer learns how many are wrong, never which, so that it
+                 cannot be found by trying one change per run.
+door_open        a state set by +1 (the door opens) and reset by -1 (it closes), carried over a film.
 """
 import re
 
@@ -12,10 +13,15 @@ from .checking import Exercise, NotAttempted, Wrong, compare, describe
 from . import predict
 
 SHAPES = ("one-to-one", "one-to-many", "many-to-one", "many-to-many (unaligned)", "many-to-many (aligned)")
-RIGHT = {"speech recognition": "many-to-many (unaligned)", "machine translation": "many-to-many (unaligned)",
-         "handwriting generation (unconditional)": "one-to-many", "character language model": "many-to-many (aligned)",
-         "video frame classification": "many-to-many (aligned)", "image captioning": "one-to-many",
-         "sentiment of a review": "many-to-one"}
+RIGHT = {"part-of-speech tagging": "many-to-many (aligned)",
+         "summarising a news article": "many-to-many (unaligned)",
+         "the genre of a song": "many-to-one",
+         "a melody from one mood": "one-to-many",
+         "the price of a house": "one-to-one",
+         "text-to-speech": "many-to-many (unaligned)",
+         "tomorrow's temperature": "many-to-one",
+         "an abnormal heartbeat, second by second": "many-to-many (aligned)"}
+_COUNT = {7: "seven", 8: "eight", 9: "nine"}.get(len(RIGHT), str(len(RIGHT)))
 
 
 def _norm(text):
@@ -29,13 +35,13 @@ def _unanswered(value):
 
 def check_sequence_shapes(answer):
     if not isinstance(answer, dict):
-        raise Wrong(f"answer with a dict that maps each of the seven applications to a shape (a string); "
+        raise Wrong(f"answer with a dict that maps each of the {_COUNT} applications to a shape (a string); "
                     f"yours is {describe(answer)}")
     if answer and set(answer) <= set(RIGHT) and all(_unanswered(v) for v in answer.values()):
         raise NotAttempted("replace each `...` with one of the five shapes, then run the cell again")
     extra = sorted(map(str, set(answer) - set(RIGHT)))
     if extra:
-        raise Wrong(f"these keys are not among the seven applications: {extra}; keep the template's keys as "
+        raise Wrong(f"these keys are not among the {_COUNT} applications: {extra}; keep the template's keys as "
                     "they are spelled")
     missing = [k for k in RIGHT if k not in answer]
     if missing:
@@ -62,33 +68,53 @@ def check_sequence_shapes(answer):
                     "go out, and whether output t belongs to input t")
 
 
+def _door(events):
+    """1 where the latest nonzero event at or before t is +1, else 0 (the door starts closed)."""
+    events = np.asarray(events)
+    latest = np.maximum.accumulate(np.where(events != 0, np.arange(len(events)), -1))  # -1: no event yet
+    return np.where(latest >= 0, events[latest] == 1, False).astype(int)
+
+
 def _films():
-    """Event channels: several events (so a count or a toggle shows), an event in the first and in the last
-    frame, none, a single frame; the first film has its first event neither first nor last."""
-    long = np.zeros(40, dtype=int)
-    long[[8, 9, 20, 33]] = 1  # the door opens at frame 9 (index 8), twice in a row, then twice more
-    return [np.array([0, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0]), long, np.array([1, 0, 0, 1, 0, 0, 0]),
-            np.array([0, 0, 0, 0, 0, 0, 0, 0, 1]), np.zeros(6, dtype=int), np.array([0]), np.array([1])]
+    """Event channels: one in which every slip shows (two opens in a row, then two closes, the second on a
+    closed door), random films with several opens and closes, events in the first and the last frame,
+    a close before anything opened, none at all, a single frame."""
+    first = np.array([0, 1, 0, 1, 0, 0, -1, 0, -1, 0, 1, 0, 0, 0])
+    rng = np.random.default_rng(5)
+    random = []
+    for T in (25, 31, 40):
+        events = np.zeros(T, dtype=int)
+        at = rng.choice(T, size=T // 4, replace=False)
+        events[at] = rng.choice([-1, 1], size=at.size)
+        random.append(events)
+    return [first, *random, np.array([1, 0, 0, 0, -1]), np.array([-1, 0, 1, 1, 0, 0, 1]),
+            np.array([0, 0, -1, -1, 0]), np.zeros(6, dtype=int), np.array([1]), np.array([-1]), np.array([0])]
 
 
-def check_seen_so_far(answer):
+def check_door_open(answer):
     for events in _films():
         T = len(events)
         out = answer(events.copy())
-        want = np.maximum.accumulate(events)
+        want = _door(events)
         slips = [
-            (events, "a frame-by-frame answer forgets the event one frame later: keep a state"),
-            (np.cumsum(events), "that counts the events: the label says only whether the door has opened (0 or 1), "
-                                "however often"),
-            (np.cumsum(events) % 2, "a second event must not switch the label back to 0: once open, it stays 1"),
-            (np.concatenate([[0], want[:-1]]), "off by one: the frame in which the door opens already counts"),
-            (np.concatenate([want[1:], want[-1:]]), "off by one: the label switches one frame early"),
-            (np.maximum.accumulate(events[::-1])[::-1], "the label looks back to earlier frames, not ahead"),
-            (np.full(T, events.max()), "the label of frame t may use only the frames up to t"),
+            (events, "that is the events themselves: the door stays open between the frame it opens and the "
+                     "frame it closes; keep a state from frame to frame"),
+            (np.cumsum(events), "that adds the events up: two opens in a row count 2 and a close on a closed door "
+                                "counts -1; the state is only open (1) or closed (0)"),
+            (np.clip(np.cumsum(events), 0, 1), "a running sum, even clipped to 0 ... 1, remembers how many opens "
+                                               "and closes came; a -1 must close the door whatever came before"),
+            (np.maximum.accumulate(events > 0).astype(int), "your door never closes: a -1 must set the state back "
+                                                            "to 0"),
+            (np.cumsum(events != 0) % 2, "your state flips at every event; an open on an open door leaves it open, "
+                                         "and a close on a closed door leaves it closed"),
+            (np.concatenate([[0], want[:-1]]), "off by one: the event of frame t already counts for frame t (update "
+                                               "the state first, then record it)"),
+            (np.concatenate([want[1:], want[-1:]]), "off by one: your state changes one frame early"),
+            (2 * want - 1, "closed is 0, not -1"),
+            (1 - want, "the other way round: 1 means open"),
         ]
-        compare(out, want, f"the array of labels for a film of {T} frames", slips, letters="(T,)",
-                within=(0, 1, "each label is 0 or 1"))
-
+        compare(out, want, f"the array of states for a film of {T} frames", slips, letters="(T,)",
+                within=(0, 1, "each state is 0 or 1"))
 
 
 def check_predict_state_size(answer):
@@ -103,20 +129,24 @@ EXERCISES = {
         check_sequence_shapes,
         "Ask of each application: how many inputs come in, how many outputs go out, and does output t belong "
         "to input t?",
-        'answer = {"speech recognition": "many-to-many (unaligned)",\n'
-        '          "machine translation": "many-to-many (unaligned)",\n'
-        '          "handwriting generation (unconditional)": "one-to-many",\n'
-        '          "character language model": "many-to-many (aligned)",\n'
-        '          "video frame classification": "many-to-many (aligned)",\n'
-        '          "image captioning": "one-to-many",\n'
-        '          "sentiment of a review": "many-to-one"}',
+        'answer = {"part-of-speech tagging": "many-to-many (aligned)",\n'
+        '          "summarising a news article": "many-to-many (unaligned)",\n'
+        '          "the genre of a song": "many-to-one",\n'
+        '          "a melody from one mood": "one-to-many",\n'
+        '          "the price of a house": "one-to-one",\n'
+        '          "text-to-speech": "many-to-many (unaligned)",\n'
+        '          "tomorrow\'s temperature": "many-to-one",\n'
+        '          "an abnormal heartbeat, second by second": "many-to-many (aligned)"}',
         returns="a dict: application -> one of the five shapes (a string)"),
-    "seen_so_far": Exercise(
-        check_seen_so_far,
-        "Carry one number from frame to frame: has the door opened yet? Update it with each frame.",
-        "def seen_so_far(events):\n    state, out = 0, []\n    for e in events:\n"
-        "        state = max(state, e)\n        out.append(state)\n    return np.array(out)",
-        call="seen_so_far(events)",
+    "door_open": Exercise(
+        check_door_open,
+        "Carry one number from frame to frame: is the door open (1) or closed (0)? It starts at 0. At each "
+        "frame, +1 sets it to 1, -1 sets it to 0, 0 leaves it as it is; then record it.",
+        "def door_open(events):\n    state, out = 0, []\n    for e in events:\n"
+        "        if e == 1:\n            state = 1      # write\n"
+        "        elif e == -1:\n            state = 0      # erase\n"
+        "        out.append(state)\n    return np.array(out)",
+        call="door_open(events)",
         returns="an array of 0s and 1s as long as events"),
     "predict_state_size": Exercise(
         check_predict_state_size,

@@ -1,71 +1,125 @@
-"""Chapter 01 (the RNN): one step, its number of parameters, W split into the blocks for h and x.
+"""Chapter 01 (the RNN): a whole batch of sequences, the parameters of a stack, W in TensorFlow 1's layout.
 
     h_t = tanh(W [h_{t-1}, x_t] + b),  W = [W_h W_x] of shape (H, H + D)
+    TensorFlow 1 (BasicRNNCell): h_t = tanh([x_t, h_{t-1}] @ kernel + b),  kernel of shape (D + H, H)
 """
 import numpy as np
 
 from .. import rnn
-from .checking import Exercise, Wrong, as_pair, as_whole_number, cases, close, compare, shape_of
+from .checking import Exercise, Probe, Wrong, as_whole_number, cases, compare, shape_of
 from . import predict
-from .diagnose import layer_probes, narrow_layer
-from .slips import layer_slips
+from .diagnose import WEIGHT_SLIP, has_shape
+from .slips import ACTS, ORDER_SLIP, layer
 
 
-def _rnn_reference(W, b, x, h):
-    return rnn.step({"W": W, "b": b}, x, h)
+def _loop(W, b, xs, h0, carry=True, **slip):
+    """Every h_t, (B, T, H), stepping with slips.layer (tanh unless ``slip`` says otherwise); with
+    carry=False every step starts again from h0 (the state not carried)."""
+    slip.setdefault("act", np.tanh)
+    h, hs = h0, []
+    for t in range(xs.shape[1]):
+        h = layer(W, b, xs[:, t], h if carry else h0, **slip)  # (B, H)
+        hs.append(h)
+    return np.stack(hs, axis=1)                                # (B, T, H)
 
 
-def check_rnn_step(answer):
-    for case in cases(101):
+def check_rnn_forward(answer):
+    for k, case in enumerate(cases(103)):
         B, D, H, rng = case.B, case.D, case.H, case.rng
-        q = rnn.init_params(D, H, rng)
-        W, b = q["W"], rng.standard_normal(H)  # a nonzero bias, so a missing one shows
-        x, h = rng.standard_normal((B, D)), rng.standard_normal((B, H))
-        args, roles = (W, b, x, h), ("W", "b", "x", "h")
-        out = answer(*args, probes=layer_probes(args, roles, (B, H)))
-        compare(out, _rnn_reference(*args), f"h_t ({case.label})", layer_slips(W, b, x, h, "tanh", "h_t", "b"),
-                within=(-1, 1, "the range of tanh"), letters="(B, H)",
-                explain=narrow_layer(answer, args, roles, _rnn_reference))
+        T = (5, 3, 7, 1, 6)[k]
+        T = T + 1 if T == B else T  # T != B, so that time first shows in the shape; the one-example case has T = 1
+        W, b = rnn.init_params(D, H, rng)["W"], rng.standard_normal(H)  # a nonzero bias, so a missing one shows
+        xs, h0 = rng.standard_normal((B, T, D)), rng.standard_normal((B, H))  # h0 not zero: it must be used
+        where = f"for B={B}, T={T}, D={D}, H={H}"
+        out = answer(W, b, xs, h0, probes=[Probe((W.T, b, xs, h0), WEIGHT_SLIP, has_shape((B, T, H)))])
+        want = rnn.forward({"W": W, "b": b}, xs, h0)[0]                # (B, T, H)
+        shape = shape_of(out)
+        if shape == (B, H):
+            raise Wrong(f"your result has shape (B, H) = {shape}, one state: return h_t for every step, not only "
+                        f"the last, (B, T, H) ({where})")
+        if shape == (T, B, H) and T != B:
+            raise Wrong(f"your result has shape (T, B, H) = {shape}, time first; this course puts the batch first, "
+                        f"(B, T, H), as rnn.forward does ({where})")
+        if shape == (B, T + 1, H):
+            raise Wrong(f"your result has T + 1 states along time: h_0 is the given start, not an output; "
+                        f"hs[:, t - 1] is h_t for t = 1 ... T ({where})")
+        slips = [(np.concatenate([h0[:, None], want[:, :-1]], axis=1), "off by one: hs[:, 0] is h_1, the state "
+                                                                        "after reading x_1, not h_0; and h_T is the "
+                                                                        "last entry"),
+                 (_loop(W, b, xs, h0, carry=False), "every step starts from h0: the state must be carried, h_t "
+                                                    "from h_{t-1}"),
+                 (_loop(W, b, xs, np.zeros_like(h0)), "start from the given h0, not from zeros"),
+                 (_loop(W, b, xs, h0, order="xh"), ORDER_SLIP),
+                 (_loop(W, b, xs, h0, bias=False), "the bias b is missing"),
+                 (_loop(W, b, xs, h0, act=ACTS["identity"]), "the activation (tanh) is missing"),
+                 (_loop(W, b, xs, h0, act=ACTS["sigmoid"]), "h_t uses tanh (values between -1 and 1), not the "
+                                                            "sigmoid"),
+                 (_loop(W, b, xs, h0, bias_outside=True), "the bias b is added inside tanh, before it is applied")]
+
+        def first_wrong_step(out=out, want=want):
+            wrong = ~np.all(np.isclose(np.asarray(out, dtype=float), want, rtol=1e-6, atol=1e-9), axis=(0, 2))
+            t = int(np.argmax(wrong)) + 1
+            if t == 1:
+                return "h_1 already differs: look at one step"
+            right = "h_1 is" if t == 2 else f"h_1 ... h_{t - 1} are"
+            return f"{right} right and h_{t} differs: look at how the state is carried to the next step"
+        compare(out, want, f"hs ({where})", slips, within=(-1, 1, "the range of tanh"), letters="(B, T, H)",
+                explain=first_wrong_step)
 
 
-def check_rnn_param_count(answer):
-    for D, H in ((3, 5), (10, 64), (7, 2), (1, 6), (128, 256)):  # (3, 5) first: there every slip has its own count
-        out = as_whole_number(answer(D, H), f"the count for D={D}, H={H}")
-        want = H * (H + D) + H
+def _stacked(D, H, L):
+    return H * (H + D) + H + (L - 1) * (H * (H + H) + H)
+
+
+def check_stacked_rnn_param_count(answer):
+    # (3, 5, 3) first: there every slip has its own count; L = 1 is a single layer
+    for D, H, L in ((3, 5, 3), (10, 64, 2), (7, 2, 4), (1, 6, 1), (128, 256, 5)):
+        out = as_whole_number(answer(D, H, L), f"the count for D={D}, H={H}, L={L}")
+        want = _stacked(D, H, L)
         if out == want:
             continue
-        known = {H * (H + D): "the bias b has parameters too",
-                 H * H + H: "W acts on [h_{t-1}, x_t], so it has H + D columns, not H",
-                 H * D + H: "W also acts on h_{t-1}: it has H + D columns, not D",
-                 (H + D) * (H + D) + H: "W has one row per hidden unit, H rows",
-                 H * (H + D) + D: "b has one entry per hidden unit (H), not one per input",
-                 H * (H + D) + 2 * H: "our RNN has one bias; two per unit (bias_ih and bias_hh) is PyTorch's count",
-                 4 * (H * (H + D) + H): "that is the LSTM's count (four layers); the RNN has one layer"}
-        raise Wrong(f"for D={D}, H={H} you return {out}; " +
-                    known.get(out, "count the entries of W and of b from their shapes"))
+        one = H * (H + D) + H
+        known = {L * one: "every layer above the first reads the h_t of the layer below (H numbers), not x_t "
+                          "(D numbers)",
+                 one: "each of the L layers has its own W and b",
+                 _stacked(D, H, L) + L * H: "one bias per layer is ours; two per layer (bias_ih and bias_hh) is "
+                                            "PyTorch's count",
+                 one + (L - 1) * (H * H + H): "a layer above the first reads two things, as every RNN layer does: "
+                                              "its own h_{t-1} and its input, the h_t of the layer below",
+                 _stacked(D, H, L) - L * H: "each layer's bias b has parameters too",
+                 L * (H * (H + H) + H): "the first layer reads x_t, D numbers, not H",
+                 _stacked(D, H, L + 1): "there are L layers: the first reads x_t, L - 1 more sit above it",
+                 _stacked(D, H, L - 1): "there are L layers: the first reads x_t, L - 1 more sit above it"}
+        raise Wrong(f"for D={D}, H={H}, L={L} you return {out}; " +
+                    known.get(out, "count each layer's W and b from their shapes, then add the layers up"))
 
 
-def check_split_W(answer):
-    sizes = ((4, 3), (2, 5), (5, 2), (1, 3), (4, 1))  # (H, D); H = 4 first, then other H
+def _kernel(W, H, at):
+    """[W's columns from ``at`` on, then the first ``at``], transposed: input first when at = H."""
+    return np.concatenate([W[:, at:], W[:, :at]], axis=1).T
+
+
+def check_to_input_first(answer):
+    sizes = ((5, 2), (2, 5), (4, 1), (1, 3), (3, 6))  # (H, D): D, H - 1 and H + 1 differ in the first
     for k, (H, D) in enumerate(sizes):
-        W = np.random.default_rng([7, k]).standard_normal((H, H + D))
-        pair = as_pair(answer(W, H), "(W_h, W_x)")
-        shapes = [shape_of(a) or () for a in pair]
+        W = np.random.default_rng([11, k]).standard_normal((H, H + D))
         where = f" (for H={H}, D={D})"
-        if H != D and shapes == [(H, D), (H, H)]:
-            if all(np.asarray(a).dtype.kind in "biuf" for a in pair) and close(pair[0], W[:, H:]):
-                raise Wrong("the pair is the wrong way round: W_h (acting on h_{t-1}, H columns) comes first, "
-                            f"then W_x (acting on x_t, D columns){where}")
-            raise Wrong("W_h has D columns and W_x H: W's first H columns act on h_{t-1} (hidden state first), "
-                        f"the last D on x_t{where}")
-        if shapes and len(shapes[0]) == 2 and shapes[0][1] in (H - 1, H + 1):
-            raise Wrong(f"W_h has {shapes[0][1]} columns: off by one, it should have H = {H}{where}")
-        if shapes and len(shapes[0]) == 2 and shapes[0][1] == H + D:
-            raise Wrong(f"split the columns (axis 1), not the rows: both blocks keep all H rows{where}")
-        compare(pair[0], W[:, :H], "W_h" + where, [(W[:, :H].T, "W_h is W's first H columns as they are, not "
-                                                                 "transposed")], letters="(H, H)")
-        compare(pair[1], W[:, H:], "W_x" + where, letters="(H, D)")
-
+        out = answer(W, H)
+        want = _kernel(W, H, H)                                            # (D + H, H)
+        if shape_of(out) == (H, H + D):
+            if np.asarray(out).dtype.kind in "biuf" and np.allclose(out, W):
+                raise Wrong("that is our W as it is; TensorFlow's kernel has one row per entry of [x_t, h_{t-1}] "
+                            "and one column per unit, (D + H, H)" + where)
+            raise Wrong("the kernel has shape (D + H, H), one column per unit: TensorFlow multiplies the row "
+                        "[x_t, h_{t-1}] by the kernel from the right, so it is transposed" + where)
+        slips = [(W.T, "that is W transposed, with the blocks still in our order: the kernel's first D rows act on "
+                       "x_t, the last H on h_{t-1}"),
+                 (_kernel(W, H, D), "split at H, not at D: W's first H columns act on h_{t-1}, the last D on x_t"),
+                 (_kernel(W, H, H + 1), "off by one: W's first H columns act on h_{t-1}, not H + 1"),
+                 (_kernel(W, H, H - 1), "off by one: W's first H columns act on h_{t-1}, not H - 1"),
+                 (W[:, ::-1].T, "reversing the columns also reverses each block inside: move the two blocks, keep "
+                                "each block's columns in their order")]
+        compare(out, want, "the kernel" + where, slips, letters="(D + H, H)")
 
 
 def check_predict_h_shape(answer):
@@ -77,28 +131,41 @@ def check_predict_h_shape(answer):
         ((5, 7, 4), "the package's order is (B, T, H)")])
 
 EXERCISES = {
-    "rnn_step": Exercise(
-        check_rnn_step,
-        "Join [h_prev, x_t] along the feature axis, multiply by W transposed, add b, apply tanh. "
-        "Shapes: W (H, H + D), h_prev (B, H), x_t (B, D).",
-        "def rnn_step(W, b, x_t, h_prev):\n    hx = np.concatenate([h_prev, x_t], axis=1)  # (B, H+D)\n"
-        "    return np.tanh(hx @ W.T + b)                  # (B, H)",
-        call="rnn_step(W, b, x_t, h_prev)",
-        returns="h_t, an array of shape (B, H)",
+    "rnn_forward": Exercise(
+        check_rnn_forward,
+        "Loop over t = 1 ... T: h_t = tanh([h_{t-1}, x_t] W^T + b), with x_t = xs[:, t - 1], shape (B, D), and "
+        "the state carried from step to step, starting from h0. Collect the h_t and stack them along axis 1.",
+        "def rnn_forward(W, b, xs, h0):\n"
+        "    B, T, D = xs.shape\n"
+        "    h, hs = h0, []\n"
+        "    for t in range(1, T + 1):\n"
+        "        hx = np.concatenate([h, xs[:, t - 1]], axis=1)  # (B, H+D): hidden state first\n"
+        "        h = np.tanh(hx @ W.T + b)                        # h_t, (B, H)\n"
+        "        hs.append(h)\n"
+        "    return np.stack(hs, axis=1)                          # (B, T, H)",
+        call="rnn_forward(W, b, xs, h0)",
+        returns="hs, an array of shape (B, T, H)",
         guarded=("rnn.step", "rnn.forward")),
-    "rnn_param_count": Exercise(
-        check_rnn_param_count,
-        "W has one row per hidden unit and one column per entry of [h_{t-1}, x_t]; b one per unit.",
-        "def rnn_param_count(D, H):\n    return H * (H + D) + H",
-        call="rnn_param_count(D, H)",
+    "stacked_rnn_param_count": Exercise(
+        check_stacked_rnn_param_count,
+        "Count one layer as W (one row per unit, one column per entry of what it reads) plus b. Layer 1 reads "
+        "[h_{t-1}, x_t], H + D numbers; each layer above reads [its own h_{t-1}, the h_t below], H + H.",
+        "def stacked_rnn_param_count(D, H, L):\n"
+        "    first = H * (H + D) + H          # reads x_t: D inputs\n"
+        "    above = H * (H + H) + H          # reads the h_t of the layer below: H inputs\n"
+        "    return first + (L - 1) * above",
+        call="stacked_rnn_param_count(D, H, L)",
         returns="a whole number",
         guarded=("rnn.init_params",)),
-    "split_W": Exercise(
-        check_split_W,
-        "The first H columns of W act on h_{t-1}, the remaining D on x_t.",
-        "def split_W(W, H):\n    return W[:, :H], W[:, H:]",
-        call="split_W(W, H)",
-        returns="the pair (W_h, W_x): arrays of shape (H, H) and (H, D)"),
+    "to_input_first": Exercise(
+        check_to_input_first,
+        "W's first H columns act on h_{t-1}, the last D on x_t. Put the x_t block first, then transpose: "
+        "the kernel has one row per entry of [x_t, h_{t-1}].",
+        "def to_input_first(W, H):\n"
+        "    W_h, W_x = W[:, :H], W[:, H:]                   # (H, H), (H, D)\n"
+        "    return np.concatenate([W_x, W_h], axis=1).T     # (D + H, H)",
+        call="to_input_first(W, H)",
+        returns="the kernel, an array of shape (D + H, H)"),
     "predict_h_shape": Exercise(
         check_predict_h_shape,
         "One h_t per step and per sequence; each h_t has H entries. The package writes (B, T, ...).",
