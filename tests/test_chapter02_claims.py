@@ -1,9 +1,13 @@
 """Chapter 02: what its prose says about its own run holds on that run (executed once per session)."""
+import json
+
 import numpy as np
 import pytest
 
 from lstm_helpers import tasks, widgets
 from lstm_helpers import exercises as ex
+
+from conftest import chapter_path
 
 CHAPTER = "02"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
@@ -67,6 +71,45 @@ def test_explorer_story_in_the_text_holds():
         np.testing.assert_allclose(np.linalg.svd(W[:, :H], compute_uv=False), 1.0)
 
 
-def test_the_prediction_exercise_accepts_the_bound_and_the_measurement_is_below_it(ch):
-    assert ex.check("predict_bound", 0.5 ** 10)
-    assert 0 < ch.values["measured"] < 0.5 ** 10  # "tanh' < 1 makes it smaller"
+def test_the_prediction_exercise_accepts_the_distance_the_next_cell_computes(ch):
+    """02-p1 asks for the smallest T - t with 0.8^(T - t) below 0.01; 02-p3 computes it and measures below it."""
+    v = ch.values
+    assert v["first_below"] == 21 and ex.check("predict_bound", v["first_below"])
+    assert v["bound"][20] > 0.01 > v["bound"][21]
+    assert all(m <= b * (1 + 1e-12) for m, b in zip(v["measured"], v["bound"]))  # "never above it"
+    assert "never above it: True" in ch.printed("02-p3")
+
+
+def test_no_cell_above_the_prediction_gives_its_answer(ch):
+    """The explorer's table shows the bound ρ^(T−t) at T − t = 1, 10, 50 (its ρ slider reaches 0.5, so it would
+    show 0.5^10): it does not show the distance at which 0.8^(T − t) falls below 0.01, nor does section 2's table."""
+    g = widgets.GradientFlowExplorer()
+    g.radius.value = 0.8
+    assert "T−t = 20<" not in g.table.value and "T−t = 21<" not in g.table.value and "T−t = 10<" in g.table.value
+    assert ch.values["distances"] == [1, 10, 50, 100]
+
+
+def sci(x, digits=1):
+    """x as the questions write it: $4.1 \\times 10^{5}$."""
+    mantissa, exponent = f"{x:.{digits}e}".split("e")
+    return f"${mantissa} \\times 10^{{{int(exponent)}}}$"
+
+
+def test_questions_students_ask_use_this_runs_numbers(ch):
+    v, text = ch.values, ch.source("02-qa")
+    table = {float(k): row for k, row in v["jacobian_table"].items()}  # distances 1, 10, 50, 100
+    assert f"$\\rho = 1.3$ gives {table[1.3][3]:.0f} at 100 steps back" in text
+    assert f"where $1.3^{{100}} = {sci(1.3 ** 100)[1:]}" in text and table[1.3][3] < 1e-8 * 1.3 ** 100
+    after = v["relative"]["after"][-1]  # h_1's share after training
+    assert 10 ** -8.5 < after < 10 ** -7.5 and "$h_1$ received about $10^{-8}$ of the gradient" in text
+    # clipping: the exploding norm is cut to 1; the vanishing one, about 0.01, comes out exactly as it went in
+    assert f"norm, {sci(v['exploding_norm'])}, is cut to 1" in text and v["exploding_after"] == pytest.approx(1.0)
+    assert 0.007 < v["vanishing_norm"] < 0.015 and "of norm about 0.01 (below the threshold 1)" in text
+    assert v["unchanged"] is True and "comes out of clipping exactly as it went in" in text
+    assert f"it would have to be {sci(v['exploding_norm'], 0)} times smaller" in text
+    assert f"fell from {v['mean_slope']['before']:.2f} to about {v['mean_slope']['after']:.1f}" in text
+    assert f"$h_1$ still received {sci(v['relative']['before'][-1])} of the last step's gradient, 99" in text
+    assert v["mse"]["20"] < tasks.ADDING_BASELINE_MSE / 4 < v["mse"]["100"]  # "learned ... over 20 and not over 100"
+    chapter04 = " ".join(" ".join("".join(c["source"]).split())
+                         for c in json.loads(chapter_path("04").read_text(encoding="utf-8"))["cells"])
+    assert "in 3 of 5 seeds" in text and "in 3 of 5 seeds" in chapter04

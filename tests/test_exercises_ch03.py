@@ -1,4 +1,6 @@
-"""Chapter 03's exercises: apply_gate and cell_update, with their catalogues."""
+"""Chapter 03's exercises: apply_gate and cell_update, with their catalogues.
+
+predict_conveyor's catalogue is with the other predictions (tests/test_exercises_predictions.py)."""
 import numpy as np
 
 from lstm_helpers import exercises as ex, lstm
@@ -15,6 +17,17 @@ def forced(f, i, g, c):
                      force={"f": f, "i": i, "g": g}).c
 
 
+def gate_by_step(v, z):
+    """Asks the package for the gate: a forget gate whose pre-activation is x_t = z, on C_{t-1} = v, nothing written."""
+    z2 = np.atleast_2d(z)
+    B, H = z2.shape
+    p = lstm.init_params(H, H, np.random.default_rng(0))
+    p["W_f"][:] = np.hstack([np.zeros((H, H)), np.eye(H)])
+    p["b_f"][:] = 0.0
+    c = lstm.step(p, z2, np.zeros((B, H)), np.atleast_2d(v), force={"i": 0.0}).c
+    return c.reshape(np.shape(v))
+
+
 CATALOGUE = {
     "apply_gate": [
         ("tanh", lambda v, z: np.tanh(z) * v, "not tanh"),
@@ -27,6 +40,7 @@ CATALOGUE = {
         ("ReLU", lambda v, z: np.maximum(z, 0) * v, "not a ReLU"),
         ("matrix product", lambda v, z: v @ sig(z).T, "shape"),
         ("clipped instead", lambda v, z: np.clip(z, 0, 1) * v, "wrong values"),
+        ("calls the package", gate_by_step, "lstm.step is what you are rebuilding"),
     ],
     "cell_update": [
         ("f and i swapped", lambda f, i, g, c: i * c + f * g, "f_t and i_t are swapped"),

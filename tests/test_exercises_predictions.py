@@ -15,10 +15,12 @@ _PREDICTIONS = {
     "predict_h_shape": [((4, 5), "every step"), ((7, 4, 5), "batch first"), ((4, 7, 3), "not D"),
                         ((4, 7, 8), "width of W"), ((5, 7, 4), "(B, T, H)"), ((4, 7), "3 axes"),
                         ("(4, 7, 5)", "tuple of whole numbers"), ((4.0, 7.0, 5.0), "tuple of whole numbers")],
-    "predict_bound": [(5.0, "multiply"), (0.5 ** 9, "T - t = 10"), (0.5 ** 11, "T - t = 10"), (1.0, "norm 0.5"),
-                      (0.5, "ten"), (0.1, "too large"), (1e-6, "too small")],
-    "predict_conveyor": [(0.0, "keeps all"), (0.7 ** 50, "multiplies by 1"), (35.0, "nothing is added"),
-                         (0.35, "forced fully open"), (1.0, "too large"), (0.69, "too small")],
+    "predict_bound": [(20.64, "whole number"), (20, "still above 0.01"), (22, "not the smallest"),
+                      (5, "not lose 0.2"), (0.8 ** 20, "not for the bound's value"), (100, "too large"),
+                      (10, "too small"), ("21", "one number")],
+    "predict_conveyor": [(0.7, "not 1"), (0.35, "compound"), (0.99 ** 50, "share of C_0"), (0.0, "keeps most"),
+                         (0.7 * 0.9 ** 50, "not 0.9"), (0.7 ** 50, "not by 0.7"), (34.65, "nothing is added"),
+                         (1.0, "too large"), (0.2, "too small")],
     "predict_survival": [(F, "one step"), (10 * F, "multiply"), (1 - 10 * (1 - F), "compound"),
                          (2.0 ** -10, "sigma(b_f)"), (F ** 9, "10 forget gates"), (F ** 11, "10 forget gates"),
                          (0.5, "too large")],
@@ -32,7 +34,8 @@ _PREDICTIONS = {
 CATALOGUE = {name: [(repr(answer), answer, fragment) for answer, fragment in items]
              for name, items in _PREDICTIONS.items()}
 RIGHT = {"predict_state_size": [1, 1.0, np.int64(1)], "predict_h_shape": [(4, 7, 5), [4, 7, 5]],
-         "predict_bound": [0.5 ** 10, 0.000977], "predict_conveyor": [0.7], "predict_survival": [F ** 10, 0.28],
+         "predict_bound": [21, 21.0, np.int64(21)], "predict_conveyor": [0.7 * 0.99 ** 50, 0.42],
+         "predict_survival": [F ** 10, 0.28],
          "predict_accumulate": [2, 2.0], "predict_h": [0.5, 0.5 * np.tanh(100.0)],
          "predict_winner": ["LSTM", "lstm", " Lstm "]}
 

@@ -1,7 +1,9 @@
-"""Chapter 02 (the long-term dependency problem): the Jacobian of one RNN step; clipping by global norm.
+"""Chapter 02 (the long-term dependency problem): the Jacobian of one RNN step; clipping by global norm;
+a prediction read backwards from the bound (how far back it is sure to be small).
 
     dh_t/dh_{t-1} = diag(1 - h_t^2) W_h,  h_t = tanh(W_h h_{t-1} + W_x x_t + b)
     clip: if ||g|| > max_norm, every gradient is scaled by max_norm / ||g|| (Pascanu et al. 2013)
+    ||dh_T/dh_t|| <= rho^(T - t): with rho = 0.8 the bound is below 0.01 from T - t = 21 on
 """
 import numpy as np
 
@@ -118,12 +120,16 @@ def check_clip(answer):
 
 
 def check_predict_bound(answer):
-    predict.number(answer, 0.5 ** 10, "the largest possible ||dh_T/dh_(T-10)||", slips=[
-        (5.0, "ten factors multiply; they do not add"),
-        (0.5 ** 9, "count the Jacobians: one per step back, T - t = 10 of them"),
-        (0.5 ** 11, "count the Jacobians: one per step back, T - t = 10 of them"),
-        (1.0, "tanh' <= 1 does not make the product 1: each factor also multiplies by W_h, of norm 0.5"),
-        (0.5, "that is one step back; the question asks for ten")])
+    linear = "the bound shrinks by the factor 0.8 at each step back, 0.8^(T - t); it does not lose 0.2 per step"
+    value = "the question asks for a distance, a number of steps back, not for the bound's value there"
+    predict.number(answer, 21, "the smallest distance T - t at which ||dh_T/dh_t|| is sure to be below 0.01",
+                   rel=0.001, slips=[
+                       (np.log(0.01) / np.log(0.8), "a distance is a whole number of steps: the smallest whole "
+                                                    "T - t with 0.8^(T - t) below 0.01"),
+                       (20, "at that distance the bound 0.8^(T - t) is still above 0.01"),
+                       (22, "the bound is below 0.01 at that distance, but that is not the smallest such distance"),
+                       (4.95, linear), (5, linear), (0.8 ** 21, value), (0.8 ** 20, value)])
+
 
 EXERCISES = {
     "step_jacobian": Exercise(
@@ -145,7 +151,8 @@ EXERCISES = {
         guarded=("optim.clip_grad_norm", "optim.global_norm")),
     "predict_bound": Exercise(
         check_predict_bound,
-        "Each of the T - t Jacobians diag(1 - h^2) W_h has norm at most ||W_h|| = rho.",
-        "prediction = 0.5 ** 10",
+        "Each of the T - t Jacobians diag(1 - h^2) W_h has norm at most ||W_h|| = rho = 0.8, so the bound is "
+        "0.8^(T - t); a distance is a whole number of steps.",
+        "prediction = 21  # 0.8^20 = 0.0115 is still above 0.01; 0.8^21 = 0.0092 is below",
         returns="one number: your prediction"),
 }

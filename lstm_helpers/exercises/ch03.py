@@ -1,6 +1,7 @@
-"""Chapter 03 (the LSTM network): a gate as a sigmoid layer and a product; the cell state's update.
+"""Chapter 03 (the LSTM network): a gate as a sigmoid layer and a product; the cell state's update;
+a prediction of what a forget gate just below 1 leaves of the cell over 50 steps.
 
-    gated v = sigmoid(z) * v,    C_t = f_t * C_{t-1} + i_t * C~_t
+    gated v = sigmoid(z) * v,    C_t = f_t * C_{t-1} + i_t * C~_t,    with f fixed and i = 0: C_T = f^T C_0
 """
 import numpy as np
 
@@ -43,11 +44,16 @@ def check_cell_update(answer):
 
 
 def check_predict_conveyor(answer):
-    predict.number(answer, 0.7, "C_50", rel=0, abs_tol=1e-9, slips=[
-        (0.0, "i = 0 writes nothing new, but f = 1 keeps all of the old value"),
-        (0.7 ** 50, "f = 1 multiplies by 1 at every step, not by 0.7"),
-        (35.0, "nothing is added: with i = 0 the cell only keeps what it has"),
-        (0.35, "f = 1, not 0.5: the gate is forced fully open")])
+    predict.number(answer, 0.7 * 0.99 ** 50, "C_50", slips=[
+        (0.7, "f = 0.99 is close to 1 but not 1: the cell keeps 0.99 of its value at every step, and 50 steps "
+              "compound"),
+        (0.7 * (1 - 50 * 0.01), "the losses compound: each step keeps 0.99 of what is left, not of C_0"),
+        (0.99 ** 50, "that is the share of C_0 that is kept; C_50 starts from C_0 = 0.7"),
+        (0.0, "i = 0 writes nothing new, but f = 0.99 keeps most of the old value at each step"),
+        (0.7 * 0.9 ** 50, "the forget gate is forced to 0.99, not 0.9"),
+        (0.7 ** 50, "at every step the cell is multiplied by f = 0.99, not by 0.7"),
+        (0.7 * 0.99 * 50, "nothing is added: with i = 0 the cell only keeps what it has")])
+
 
 EXERCISES = {
     "apply_gate": Exercise(
@@ -55,7 +61,8 @@ EXERCISES = {
         "A gate is a sigmoid layer (values between 0 and 1) and a pointwise multiplication.",
         "def apply_gate(v, z):\n    return 1 / (1 + np.exp(-z)) * v",
         call="apply_gate(v, z)",
-        returns="the gated vector, an array of the shape of v"),
+        returns="the gated vector, an array of the shape of v",
+        guarded=("lstm.step", "lstm.forward")),
     "cell_update": Exercise(
         check_cell_update,
         "The old state, scaled by what is kept, plus the candidate, scaled by what is written.",
@@ -65,7 +72,7 @@ EXERCISES = {
         guarded=("lstm.step", "lstm.forward")),
     "predict_conveyor": Exercise(
         check_predict_conveyor,
-        "C_t = f * C_(t-1) + i * C~_t, with f = 1 and i = 0 at every step.",
-        "prediction = 0.7",
+        "C_t = f * C_(t-1) + i * C~_t, with f = 0.99 and i = 0 at every step.",
+        "prediction = 0.7 * 0.99 ** 50  # 0.42: even f = 0.99 loses nearly 40 % of C_0 over 50 steps",
         returns="one number: your prediction"),
 }
