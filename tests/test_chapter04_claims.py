@@ -67,3 +67,51 @@ def test_five_seed_table_in_the_text_is_what_the_benchmark_measures(ch):
 
 def test_the_prediction_exercise_accepts_what_the_next_cell_computes(ch):
     assert ex.check("predict_survival", ch.values["left"])
+
+
+def sigma(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def sci(v):
+    """2.48e-14 as the chapter writes it: 2.5 \\times 10^{-14}."""
+    mantissa, exponent = f"{v:.1e}".split("e")
+    return f"{mantissa} \\times 10^{{{int(exponent)}}}"
+
+
+def test_the_forget_gate_explorer_question_is_answered_as_written(ch):
+    """04-06q: set b_f as a student would, then x_t; the numbers the answer quotes are the explorer's."""
+    from lstm_helpers import diagrams, widgets
+    text = " ".join(ch.source("04-06q").split())
+    g = widgets.GateExplorer(gates=("f",))
+    start = {k: g.sliders[k].value for k in ("x[0]", "h_prev[0]", "c_prev[0]", "W_f[0,0]", "W_f[0,1]")}
+    assert start == {"x[0]": 0.8, "h_prev[0]": 0.2, "c_prev[0]": 1.0, "W_f[0,0]": 0.5, "W_f[0,1]": 0.8}
+    assert "$x_t = 0.8$, $h_{t-1} = 0.2$ and $C_{t-1} = 1$" in text
+    assert "$W_f$ = 0.5 on $h_{t-1}$ and 0.8 on $x_t$" in text
+    g.sliders["b_f[0]"].value = -0.74
+    half, chip = g.record.f[0], diagrams.Chips.format(g.cell.chips["fc"].values[0])
+    assert f"$f_t$ = {half:.4f} and the chip $f_t C_{{t-1}}$ shows {chip}" in text and f"{half:+.4f}" in g.readout.value
+    assert (half, chip) == (pytest.approx(0.5), "0.50")
+    g.sliders["x[0]"].value = 0.0
+    third = g.record.f[0]
+    assert f"$f_t$ = {third:.4f}: the gate keeps about a third" in text and 0.3 < third < 0.37
+    assert f"{third:+.4f}" in g.readout.value
+    # the last question of 04-qa quotes the same two settings
+    assert f"one bias keeps {half:.2f} at $x_t = 0.8$ and {third:.2f}" in " ".join(ch.source("04-qa").split())
+
+
+def test_the_questions_students_ask_quote_the_chapters_numbers(ch):
+    qa = " ".join(ch.source("04-qa").split())
+    left_at_1 = ch.values["survival_table"]["1.0"][0]  # σ(1)^100, the table's row b_f = 1
+    assert left_at_1 == pytest.approx(sigma(1.0) ** 100)
+    assert qa.count(f"${sci(left_at_1)}$") == 2  # the first two answers
+    assert f"$\\sigma(1) = {sigma(1.0):.3f}$" in qa
+    assert f"$f = \\sigma(2) = {sigma(2.0):.3f}$ instead of {sigma(1.0):.3f}" in qa
+    assert f"after 100 steps ${sci(sigma(2.0) ** 100)}$ of a value is left instead of ${sci(left_at_1)}$" in qa
+    assert f"1.0 starts $f$ at {sigma(1.0):.3f}" in qa
+    # "from b_f = 1 no seed of five learned the latch, from b_f = 5 every one did": section 4's five-seed table
+    table = ch.source("04-13")
+    assert "| LSTM, $b_f = 1$ | 0 of 5 |" in table and "| LSTM, $b_f = 5$ | 5 of 5 |" in table
+    assert "from $b_f = 1$ no seed of five learned the latch, from $b_f = 5$ every one did" in qa
+    # the shapes of cell 04-04
+    assert "W_f (2, 5)" in ch.printed("04-04") and "$H = 2$ and $D = 3$, so $W_f$ is (2, 5)" in qa

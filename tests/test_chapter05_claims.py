@@ -37,3 +37,16 @@ def test_without_forgetting_the_cell_grows_and_tanh_saturates(ch):
 
 def test_the_prediction_exercise_accepts_what_the_next_cell_computes(ch):
     assert ex.check("predict_accumulate", ch.values["c_4"])
+
+
+def test_the_questions_students_ask_quote_the_chapters_numbers(ch):
+    qa = " ".join(ch.source("05-qa").split())
+    overwrite = ch.values["corners"]["0, 1"]  # f = 0, i = 1, C~ = -0.6
+    assert f"the cell becomes $C_t = {overwrite:.2f}$, which no sigmoid candidate could write" in qa
+    kept = ch.values["largest_c"]["with its forget gate"][299]  # t = 300
+    grown = ch.values["largest_c"]["f = 1 (no forget gate)"][299]
+    assert f"the largest $|C_t|$ at $t = 300$ is {kept:.2f} with the forget gate and {grown:.2f} with $f$ forced" in qa
+    assert f"{kept:7.2f}" in ch.printed("05-10") and f"{grown:7.2f}" in ch.printed("05-10")
+    sigma_1 = 1 / (1 + np.exp(-1.0))
+    assert f"$f = \\sigma(1) = {sigma_1:.3f}$" in qa and f"{sigma_1 ** 100:.1e}" == "2.5e-14"
+    assert "$2.5 \\times 10^{-14}$ after 100 steps" in qa

@@ -1,4 +1,4 @@
-"""Chapter 05's exercises: input_and_candidate and cell_state, whose common slips are now named."""
+"""Chapter 05's exercises: written (the two layers stacked in one W) and cell_state, whose common slips are named."""
 import numpy as np
 
 from lstm_helpers import exercises as ex, lstm
@@ -8,13 +8,38 @@ def sig(z):
     return 1 / (1 + np.exp(-z))
 
 
-def both(act_i=sig, act_g=np.tanh, order="hx", bias=True, swap=False, transpose=False):
-    def fn(W_i, b_i, W_c, b_c, x, h):
-        hx = np.concatenate([h, x] if order == "hx" else [x, h], 1)
-        Wi, Wc = (W_i, W_c) if not transpose else (W_i.T, W_c.T)
-        i, g = act_i(hx @ Wi.T + b_i * bias), act_g(hx @ Wc.T + b_c * bias)
-        return (g, i) if swap else (i, g)
+def halves(W, b, x, h, order="hx", bias=True):
+    """The pre-activations of the input gate and of the candidate, from W (2H, H + D) and b (2H,)."""
+    H = h.shape[-1]
+    z = np.concatenate([h, x] if order == "hx" else [x, h], -1) @ W.T + b * bias  # (B, 2H)
+    return z[..., :H], z[..., H:]
+
+
+def write(act_i=sig, act_g=np.tanh, combine=np.multiply, **kw):
+    def fn(W, b, x, h):
+        z_i, z_g = halves(W, b, x, h, **kw)
+        return combine(act_i(z_i), act_g(z_g))
     return fn
+
+
+def split_by_columns(W, b, x, h):
+    W_i, W_c = np.split(W, 2, axis=1)
+    hx = np.concatenate([h, x], 1)
+    return sig(hx @ W_i.T + b[:len(b) // 2]) * np.tanh(hx @ W_c.T + b[len(b) // 2:])
+
+
+def one_example(W, b, x_t, h_prev):  # 1-D vectors: joined along axis 0
+    H = len(h_prev)
+    z = np.concatenate([h_prev, x_t]) @ W.T + b
+    return sig(z[:H]) * np.tanh(z[H:])
+
+
+def via_package(W, b, x, h):
+    H = h.shape[1]
+    p = {k: v for g in "fico" for k, v in ((f"W_{g}", W[H:] if g == "c" else W[:H]),
+                                           (f"b_{g}", b[H:] if g == "c" else b[:H]))}
+    s = lstm.step(p, x, h, np.zeros_like(h))
+    return s.i * s.g
 
 
 def layers(p, x, h, order="hx", acts=None, no_bias=""):
@@ -44,20 +69,20 @@ def cell_without_return(p, x_t, h_prev, c_prev):
 
 
 CATALOGUE = {
-    "input_and_candidate": [
-        ("W not transposed", lambda Wi, bi, Wc, bc, x, h: both()(Wi.T, bi, Wc.T, bc, x, h),
-         "runs only with the weights transposed"),
-        ("pair swapped", both(swap=True), "in the order (i_t, g_t)"),
-        ("[x, h]", both(order="xh"), "hidden state first"),
-        ("candidate with the sigmoid", both(act_g=sig), "not a gate"),
-        ("gate with tanh", both(act_i=np.tanh), "the input gate uses the sigmoid"),
-        ("no biases", both(bias=False), "bias b_i is missing"),
-        ("weights swapped", lambda Wi, bi, Wc, bc, x, h: both()(Wc, bc, Wi, bi, x, h), "you used the candidate's"),
-        ("candidate gated", lambda *a: (both()(*a)[0], both()(*a)[0] * both()(*a)[1]), "the candidate itself"),
-        ("one array", lambda *a: np.stack(both()(*a)), "return a pair"),
-        ("calls the package", lambda Wi, bi, Wc, bc, x, h: tuple(lstm.step(
-            {"W_f": Wi, "b_f": bi, "W_i": Wi, "b_i": bi, "W_c": Wc, "b_c": bc, "W_o": Wi, "b_o": bi}, x, h, h)[1:3]),
-         "lstm.step is what you are rebuilding"),
+    "written": [
+        ("halves swapped", write(act_i=np.tanh, act_g=sig), "the halves are the wrong way round"),
+        ("sigmoid on both", write(act_g=sig), "not a gate"),
+        ("tanh on both", write(act_i=np.tanh), "the input gate i_t is a gate"),
+        ("the pair", write(combine=lambda i, g: (i, g)), "return one"),
+        ("the pair as one array", write(combine=lambda i, g: np.stack([i, g])), "return one"),
+        ("i + C~", write(combine=np.add), "not a sum"),
+        ("the gate alone", write(combine=lambda i, g: i), "the input gate alone"),
+        ("split by columns", split_by_columns, "stacked by rows"),
+        ("no bias", write(bias=False), "bias b is missing"),
+        ("[x, h]", write(order="xh"), "hidden state first"),
+        ("W not transposed", lambda W, b, x, h: write()(W.T, b, x, h), "runs only with the weights transposed"),
+        ("one example", one_example, "one example"),
+        ("calls the package", via_package, "lstm.step is what you are rebuilding"),
     ],
     "cell_state": [
         ("[x, h]", cell(right, order="xh"), "hidden state first"),
@@ -83,6 +108,12 @@ CATALOGUE = {
 
 
 def test_reasonable_variants_of_correct_answers_pass():
-    assert ex.check("input_and_candidate", both())
-    assert ex.check("input_and_candidate", lambda *a: list(both()(*a)))
+    assert ex.check("written", write())
+
+    def two_layers(W, b, x, h):  # the halves taken first, then one layer each
+        H = len(b) // 2
+        W_i, W_c, b_i, b_c = W[:H], W[H:], b[:H], b[H:]
+        hx = np.concatenate([h, x], axis=1)
+        return sig(hx @ W_i.T + b_i) * np.tanh(hx @ W_c.T + b_c)
+    assert ex.check("written", two_layers)
     assert ex.check("cell_state", cell(right))

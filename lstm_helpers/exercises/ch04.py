@@ -1,31 +1,66 @@
-"""Chapter 04 (the forget gate): f_t itself; how long a memory lasts for a given forget bias.
+"""Chapter 04 (the forget gate): f_t of every step of a recorded run; how long a memory lasts for a given bias.
 
-    f_t = sigmoid(W_f [h_{t-1}, x_t] + b_f);  with nothing written, C_t = f^t C_0
+    f_t = sigmoid(W_f [h_{t-1}, x_t] + b_f) for t = 1 ... T;  with nothing written, C_t = f^t C_0
 """
 import numpy as np
 
 from .. import lstm
 from ..activations import sigmoid
-from .checking import Exercise, Wrong, as_whole_number, cases, compare
+from .checking import Exercise, Probe, Wrong, as_whole_number, cases, close, compare, shape_of
 from . import predict
-from .diagnose import layer_probes, narrow_layer
-from .slips import layer_slips
+from .diagnose import WEIGHT_SLIP, has_shape, narrow_layer
+from .slips import layer, layer_slips
 
 
-def check_forget_gate(answer):
+def _works_only_for(what):
+    """The message for an answer that raised on a run but works on ``what`` (one step, one example)."""
+    return (f"your code works for {what} but not for a whole run: xs is (B, T, D) and h_prevs (B, T, H), so axis 1 "
+            "is time; [h_{t-1}, x_t] joins the features, the last axis")
+
+
+TIME_FIRST_SLIP = ("the steps are stacked along the first axis, (T, B, H); the result is batch first like xs, "
+                   "(B, T, H), with f[:, t - 1] = f_t")
+
+
+def _recorded_run(case):
+    """p and (W_f, b_f, xs, h_prevs) of a run of a random LSTM over T steps, T unlike B, D, H and H + D."""
+    B, D, H, rng = case.B, case.D, case.H, case.rng
+    T = int(next(t for t in rng.permutation(np.arange(2, 10)) if t not in (B, D, H, H + D)))
+    p = lstm.init_params(D, H, rng)
+    p["b_f"] = rng.standard_normal(H)  # a bias that differs per unit, so a missing or misplaced one shows
+    xs, h0 = rng.standard_normal((B, T, D)), rng.standard_normal((B, H))
+    out, _ = lstm.forward(p, xs, h0=h0)
+    h_prevs = np.concatenate([h0[:, None], out.h[:, :-1]], axis=1)  # (B, T, H): h_{t-1} beside x_t
+    return p, (p["W_f"], p["b_f"], xs, h_prevs)
+
+
+def check_forget_gates(answer):
     for case in cases(13):
-        B, D, H, rng = case.B, case.D, case.H, case.rng
-        p = lstm.init_params(D, H, rng)
-        p["b_f"] = rng.standard_normal(H)  # a bias that differs per unit, so a missing or misplaced one shows
-        x, h = rng.standard_normal((B, D)), rng.standard_normal((B, H))
-        args, roles = (p["W_f"], p["b_f"], x, h), ("W", "b", "x", "h")
+        p, args = _recorded_run(case)
+        W_f, b_f, xs, h_prevs = args
+        B, T, H = h_prevs.shape
 
-        def reference(W_f, b_f, x, h, p=p):
-            return lstm.step({**p, "W_f": W_f, "b_f": b_f}, x, h, np.zeros_like(h)).f
-        out = answer(*args, probes=layer_probes(args, roles, (B, H)))
-        compare(out, reference(*args), f"f_t ({case.label})", layer_slips(*args, "sigmoid", "a gate", "b_f"),
-                within=(0, 1, "a gate's range"), letters="(B, H)",
-                explain=narrow_layer(answer, args, roles, reference, weight="W_f", bias="b_f"))
+        def reference(W_f, b_f, xs, h_prevs, p=p):
+            B, T, D = xs.shape  # every step at once: the (B, T) pairs as one batch of B * T rows
+            rows = lstm.step({**p, "W_f": W_f, "b_f": b_f}, xs.reshape(B * T, D), h_prevs.reshape(B * T, -1),
+                             np.zeros((B * T, h_prevs.shape[2])))
+            return rows.f.reshape(B, T, -1)
+        want = reference(*args)
+        out = answer(*args, probes=[Probe((W_f.T, b_f, xs, h_prevs), WEIGHT_SLIP, has_shape((B, T, H))),
+                                    Probe((W_f, b_f, xs[:, 0], h_prevs[:, 0]),
+                                          _works_only_for("one step (x_t of shape (B, D), h_prev (B, H))"),
+                                          has_shape((B, H))),
+                                    Probe((W_f, b_f, xs[0, 0], h_prevs[0, 0]),
+                                          _works_only_for("one example at one step (1-D x_t and h_prev)"),
+                                          has_shape((H,)))])
+        if shape_of(out) == (T, B, H) and close(out, np.swapaxes(want, 0, 1)):
+            raise Wrong(f"f ({case.label}, T={T}): {TIME_FIRST_SLIP}")
+        shifted = np.concatenate([np.zeros((B, 1, H)), h_prevs[:, :-1]], axis=1)  # read as if it held h_t
+        slips = layer_slips(*args, "sigmoid", "a gate", "b_f") + [
+            (layer(W_f, b_f, xs, shifted), "h_prevs is already lined up with xs: h_prevs[:, t - 1] is h_{t-1}, the "
+                                           "state the step with input xs[:, t - 1] reads; do not shift it")]
+        compare(out, want, f"f ({case.label}, T={T})", slips, within=(0, 1, "a gate's range"), letters="(B, T, H)",
+                explain=narrow_layer(answer, args, ("W", "b", "x", "h"), reference, weight="W_f", bias="b_f"))
 
 
 def check_steps_to_forget(answer):
@@ -45,7 +80,6 @@ def check_steps_to_forget(answer):
                     "after t steps is f**t")
 
 
-
 def check_predict_survival(answer):
     f = float(sigmoid(2.0))
     predict.number(answer, f ** 10, "the fraction left after 10 steps", slips=[
@@ -57,14 +91,16 @@ def check_predict_survival(answer):
         (f ** 11, "count the steps: 10 forget gates act on the value")])
 
 EXERCISES = {
-    "forget_gate": Exercise(
-        check_forget_gate,
-        "Exactly like one RNN step, with the sigmoid in place of tanh: join [h_prev, x_t], multiply "
-        "by W_f transposed, add b_f.",
-        "def forget_gate(W_f, b_f, x_t, h_prev):\n    hx = np.concatenate([h_prev, x_t], axis=1)\n"
-        "    return 1 / (1 + np.exp(-(hx @ W_f.T + b_f)))",
-        call="forget_gate(W_f, b_f, x_t, h_prev)",
-        returns="f_t, an array of shape (B, H)",
+    "forget_gates": Exercise(
+        check_forget_gates,
+        "The same layer as for one step, at every step at once: join [h_prevs, xs] along the last axis (the "
+        "features; axis 1 is time), multiply by W_f transposed (@ works over the leading axes B and T), add b_f, "
+        "apply the sigmoid. A loop over the steps that fills f[:, t - 1] works too.",
+        "def forget_gates(W_f, b_f, xs, h_prevs):\n"
+        "    hx = np.concatenate([h_prevs, xs], axis=-1)      # (B, T, H + D), hidden state first\n"
+        "    return 1 / (1 + np.exp(-(hx @ W_f.T + b_f)))      # (B, T, H)",
+        call="forget_gates(W_f, b_f, xs, h_prevs)",
+        returns="f for every step, an array of shape (B, T, H)",
         guarded=("lstm.step", "lstm.forward")),
     "steps_to_forget": Exercise(
         check_steps_to_forget,

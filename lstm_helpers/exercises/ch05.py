@@ -1,15 +1,15 @@
-"""Chapter 05 (the input gate): the input gate with the candidate; the new cell state from the parameters.
+"""Chapter 05 (the input gate): what a step writes, from the two layers stacked in one matrix; the new cell state.
 
-    i_t = sigmoid(W_i [h_{t-1}, x_t] + b_i),  C~_t = tanh(W_c [h_{t-1}, x_t] + b_c)
+    i_t = sigmoid(W_i [h_{t-1}, x_t] + b_i),  C~_t = tanh(W_c [h_{t-1}, x_t] + b_c),  W = [W_i; W_c] (2H, H + D)
     C_t = f_t * C_{t-1} + i_t * C~_t
 """
 import numpy as np
 
 from .. import lstm
-from .checking import Exercise, as_pair, cases, compare
+from .checking import Exercise, Probe, Wrong, cases, compare, shape_of
 from . import predict
-from .diagnose import layer_probes, narrow_cell, narrow_layer
-from .slips import ACTS, cell_slips, layer, layer_slips
+from .diagnose import has_shape, layer_probes, narrow_cell, narrow_layer
+from .slips import ACTS, ORDER_SLIP, cell_slips, layer
 
 
 def _params(case, biases):
@@ -20,33 +20,52 @@ def _params(case, biases):
     return p
 
 
-def check_input_and_candidate(answer):
+STACKED_WEIGHT_SLIP = ("your code runs only with the weights transposed: W has shape (2H, H + D), one row per unit of "
+                       "the two layers, and a batch of rows [h_{t-1}, x_t], shape (B, H + D), meets it as W.T")
+BY_COLUMNS_SLIP = ("your code splits W by columns; the two layers are stacked by rows: W's first H rows are W_i, its "
+                   "last H rows W_c, each of shape (H, H + D) (and b likewise)")
+HALVES_SLIP = ("the halves are the wrong way round: the first H rows of W (and entries of b) are the input gate's, "
+               "which takes the sigmoid; the last H are the candidate's, which takes tanh")
+
+
+def check_written(answer):
     for case in cases(17):
         B, H, rng = case.B, case.H, case.rng
         p = _params(case, ("b_i", "b_c"))
+        W, b = np.concatenate([p["W_i"], p["W_c"]]), np.concatenate([p["b_i"], p["b_c"]])  # (2H, H + D), (2H,)
         x, h = rng.standard_normal((B, case.D)), rng.standard_normal((B, H))
-        args, roles = (p["W_i"], p["b_i"], p["W_c"], p["b_c"], x, h), ("W", "b", "W", "b", "x", "h")
+        args, roles = (W, b, x, h), ("W", "b", "x", "h")
 
-        def reference(W_i, b_i, W_c, b_c, x, h, p=p):
-            s = lstm.step({**p, "W_i": W_i, "b_i": b_i, "W_c": W_c, "b_c": b_c}, x, h, np.zeros_like(h))
-            return s.i, s.g
-        out = as_pair(answer(*args, probes=layer_probes(args, roles, (B, H), pair=True)), "(i_t, g_t)")
-        i, g = reference(*args)
-        i_args, c_args = (p["W_i"], p["b_i"], x, h), (p["W_c"], p["b_c"], x, h)
-        compare(out[0], i, f"i_t ({case.label})",
-                [(g, "return the pair in the order (i_t, g_t): the input gate first, then the candidate"),
-                 (layer(*c_args, ACTS["sigmoid"]), "i_t uses W_i and b_i; you used the candidate's weights")]
-                + layer_slips(*i_args, "sigmoid", "the input gate", "b_i"),
-                within=(0, 1, "a gate's range"), letters="(B, H)",
-                explain=narrow_layer(answer, args, roles, lambda *a: reference(*a)[0], pick=lambda o: o[0],
-                                     weight="W_i", bias="b_i"))
-        compare(out[1], g, f"g_t, the candidate C~_t ({case.label})",
-                [(i * g, "return the candidate itself; the input gate scales it only in the update"),
-                 (layer(*i_args, ACTS["tanh"]), "C~_t uses W_c and b_c; you used the input gate's weights")]
-                + layer_slips(*c_args, "tanh", "the candidate (not a gate)", "b_c"),
-                within=(-1, 1, "the range of tanh"), letters="(B, H)",
-                explain=narrow_layer(answer, args, roles, lambda *a: reference(*a)[1], pick=lambda o: o[1],
-                                     weight="W_c", bias="b_c"))
+        def reference(W, b, x, h, p=p):
+            H = len(b) // 2
+            s = lstm.step({**p, "W_i": W[:H], "b_i": b[:H], "W_c": W[H:], "b_c": b[H:]}, x, h, np.zeros_like(h))
+            return s.i * s.g
+        by_columns = np.concatenate([W[:H], W[H:]], axis=1)  # (H, 2(H + D)): splitting it by columns gives W_i, W_c
+        out = answer(*args, probes=[Probe((W.T, b, x, h), STACKED_WEIGHT_SLIP, has_shape((B, H))),
+                                    Probe((by_columns, b, x, h), BY_COLUMNS_SLIP, has_shape((B, H))),
+                                    *layer_probes(args, roles, (B, H))[1:]])  # one example; inputs as columns
+        if shape_of(out) == (2, B, H):
+            raise Wrong(f"you return two arrays of shape (B, H) ({case.label}); return one: what the step writes "
+                        "into the cell, i_t * C~_t")
+
+        def product(i_act="sigmoid", g_act="tanh", **slip):
+            """i_t * C~_t from the halves of W and b, with a slip switched on."""
+            return layer(W[:H], b[:H], x, h, ACTS[i_act], **slip) * layer(W[H:], b[H:], x, h, ACTS[g_act], **slip)
+        i, g = layer(W[:H], b[:H], x, h, ACTS["sigmoid"]), layer(W[H:], b[H:], x, h, ACTS["tanh"])
+        slips = [(product("tanh", "sigmoid"), HALVES_SLIP),
+                 (product("sigmoid", "sigmoid"), "the candidate C~_t is not a gate: it uses tanh (values between -1 "
+                                                 "and 1), not the sigmoid"),
+                 (product("tanh", "tanh"), "the input gate i_t is a gate: it uses the sigmoid (values between 0 and "
+                                           "1), not tanh"),
+                 (i + g, "the input gate scales the candidate: what is written is a product, not a sum"),
+                 (i, "that is the input gate alone, how much is written; it scales the candidate C~_t"),
+                 (g, "that is the candidate alone, what could be written; the input gate scales it"),
+                 (product(order="xh"), ORDER_SLIP),
+                 (product(bias=False), "the bias b is missing"),
+                 (product("identity", "identity"), "the activations (the sigmoid and tanh) are missing")]
+        compare(out, reference(*args), f"i_t * C~_t ({case.label})", slips,
+                within=(-1, 1, "a gate in (0, 1) times a candidate in (-1, 1)"), letters="(B, H)",
+                explain=narrow_layer(answer, args, roles, reference, weight="W", bias="b"))
 
 
 def check_cell_state(answer):
@@ -74,17 +93,19 @@ def check_predict_accumulate(answer):
         (0.0, "i = 1 writes the whole candidate at every step")])
 
 EXERCISES = {
-    "input_and_candidate": Exercise(
-        check_input_and_candidate,
-        "Two layers on the same [h_prev, x_t]: the gate with W_i, b_i and the sigmoid; the candidate with W_c, "
-        "b_c and tanh.",
-        "def input_and_candidate(W_i, b_i, W_c, b_c, x_t, h_prev):\n"
-        "    hx = np.concatenate([h_prev, x_t], axis=1)        # (B, H + D)\n"
-        "    i_t = 1 / (1 + np.exp(-(hx @ W_i.T + b_i)))       # (B, H), in (0, 1)\n"
-        "    g_t = np.tanh(hx @ W_c.T + b_c)                    # (B, H), in (-1, 1)\n"
-        "    return i_t, g_t",
-        call="input_and_candidate(W_i, b_i, W_c, b_c, x_t, h_prev)",
-        returns="the pair (i_t, g_t), each an array of shape (B, H)",
+    "written": Exercise(
+        check_written,
+        "One product for both layers: z = [h_prev, x_t] W^T + b has 2H columns, the input gate's H first, then the "
+        "candidate's H. The sigmoid on the first half, tanh on the second; what is written is their product.",
+        "def written(W, b, x_t, h_prev):\n"
+        "    H = h_prev.shape[1]\n"
+        "    hx = np.concatenate([h_prev, x_t], axis=1)      # (B, H + D)\n"
+        "    z = hx @ W.T + b                                 # (B, 2H): the input gate's H, then the candidate's H\n"
+        "    i_t = 1 / (1 + np.exp(-z[:, :H]))               # (B, H), in (0, 1)\n"
+        "    g_t = np.tanh(z[:, H:])                          # (B, H), in (-1, 1)\n"
+        "    return i_t * g_t                                 # (B, H)",
+        call="written(W, b, x_t, h_prev)",
+        returns="i_t * C~_t, an array of shape (B, H)",
         guarded=("lstm.step", "lstm.forward")),
     "cell_state": Exercise(
         check_cell_state,
