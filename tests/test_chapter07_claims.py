@@ -9,7 +9,7 @@ import pytest
 from conftest import load_benchmark
 
 from lstm_helpers import exercises as ex
-from lstm_helpers import tasks
+from lstm_helpers import tasks, widgets
 
 CHAPTER = "07"  # the notebook the fixture `ch` runs (tests/conftest.py)
 
@@ -107,3 +107,51 @@ def test_the_figure_of_the_memory_unit_shows_what_07_14_says(ch):
     assert c[-1] > c[marks[-1]] and np.mean(np.diff(np.delete(c, marks))) > 0  # climbs between the marks
     assert (np.array(ch.values["xv"])[0, marks, 0] > 0.75).all()  # the plotted marked values are large
     assert ch.values["unit_facts"]["r_i_value"] < 0  # and the input gate falls as the value grows
+
+
+def test_the_stepper_question_answers_with_what_the_stepper_shows(ch):
+    """07-06q: drive the stepper of 07-06 as a student would (slider to t = 3, then to t = 9) and read its readout."""
+    text = " ".join(ch.source("07-06q").split())
+    assert "widgets.memory_demo_params()" in ch.source("07-04")
+    assert "widgets.SequenceStepper(p, widgets.memory_demo_sequence(value=1.0))" in ch.source("07-06")
+    s = widgets.SequenceStepper(widgets.memory_demo_params(), widgets.memory_demo_sequence(value=1.0))
+
+    def shown(name, t):  # unit 0's value of `name` in the readout at step t, as printed
+        return re.search(rf"(?<![\w\u0303]){name}_{t} = \[\s*(-?\d+\.\d+)", s.readout.value).group(1)
+    s.t.value = 3
+    c3 = shown("C", 3)
+    assert f"holds $C_3 = {c3}$" in text and s.last_error is None
+    f = s.out.f[3:, 0]  # unit 0's forget gate at steps 4 ... 16: sigma(4) at every one
+    np.testing.assert_allclose(f, 1 / (1 + np.exp(-4.0)), rtol=1e-12)
+    assert f"$\\sigma(4) = {f[0]:.3f}$" in text
+    s.t.value = 9
+    c9, g9 = shown("C", 9), shown("C\u0303", 9)
+    alone = s.out.c[2, 0] * np.prod(s.out.f[3:9, 0])  # what the forget gates alone leave of C_3 at t = 9
+    assert f"{c3} \\times {f[0]:.3f}^6 = {alone:.3f}$" in text
+    assert f"{float(c3) * round(f[0], 3) ** 6:.3f}" == f"{alone:.3f}"  # the rounded numbers give the same
+    assert f"the readout shows $C_9 = {c9}$" in text
+    assert float(c9) < alone and f"The other {alone - s.out.c[8, 0]:.3f}" in text
+    assert f"$\\tilde C_9 = {g9}$" in text and float(g9) < 0
+    i = s.out.i[3:9, 0]  # the input gate at the ordinary steps
+    np.testing.assert_allclose(i, i[0], rtol=1e-12)
+    assert f"{i[0]:.3f} \\times \\tanh(2 \\cdot \\text{{value}})" in text
+
+
+def test_the_questions_arithmetic(ch):
+    """07-qa: the GRU and LSTM counts for section 2's size (PyTorch's layout, two biases per block)."""
+    text = " ".join(ch.source("07-qa").split())
+    assert "hidden_size=16" in ch.source("07-10") and "input_size=2" in ch.source("07-10")
+    D, H = 2, 16
+    gru, lstm_count = 3 * (H * (H + D) + 2 * H), 4 * (H * (H + D) + 2 * H)
+    assert f"$3(16 \\cdot 18 + 2 \\cdot 16) = {gru}$ parameters and `nn.LSTM` {lstm_count}" in text
+    assert text.index("**What does `nn.LSTM` return?**") < text.index("**Do LSTMs still need gradient clipping?**")
+
+
+def test_the_clipping_answer_quotes_chapter_02s_explorer(ch):
+    """07-qa: at ρ = 1.5, 50 steps back, the LSTM's gradient through every path is about 12; the cell path 7e-7."""
+    text = ch.source("07-qa")
+    assert "through every path is about 12" in text and "$7 \\times 10^{-7}$" in text
+    f = widgets.GradientFlowExplorer()
+    f.radius.value = 1.5
+    assert round(f.values["lstm_h"][50]) == 12
+    assert f"{f.values['cell_path'][50]:.0e}" == "7e-07"

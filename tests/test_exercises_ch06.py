@@ -1,9 +1,12 @@
-"""Chapter 06's exercises: hidden_state, lstm_step (the common slips named, the package switched off) and
-lstm_param_count."""
+"""Chapter 06's exercises: hidden_states (every h_t of a run, h fed back), lstm_step_fused (one stacked weight,
+blocks f, i, o, C~) and pytorch_lstm_param_count (nn.LSTM with L layers), the common slips named and the package
+switched off."""
+import itertools
+
 import numpy as np
 
-from lstm_helpers import exercises as ex, lstm
-
+from lstm_helpers import exercises as ex, frameworks, lstm
+from lstm_helpers.exercises import ch06
 
 RNG = np.random.default_rng(0)
 
@@ -12,106 +15,158 @@ def sig(z):
     return 1 / (1 + np.exp(-z))
 
 
-def hidden(form, order="hx", act=sig, bias=True):
-    def fn(W_o, b_o, x, h, c):
-        hx = np.concatenate([h, x] if order == "hx" else [x, h], 1)
-        return form(act(hx @ W_o.T + b_o * bias), c)
+def readouts(read=lambda o, c: o * np.tanh(c), order="hx", act=sig, bias=True, feed_back=True, c_shift=0,
+             last_only=False, time_first=False):
+    """hidden_states with one slip: the read-out, [x, h], the gate's activation, no bias, h_0 at every step,
+    C_{t-1} for C_t (c_shift=1), only the last h, the time axis first."""
+    def fn(W_o, b_o, xs, h0, cs):
+        h, hs = h0, []
+        for t in range(xs.shape[1]):
+            h_in = h if feed_back else h0
+            hx = np.concatenate([h_in, xs[:, t]] if order == "hx" else [xs[:, t], h_in], 1)
+            c = cs[:, t - c_shift]
+            h = read(act(hx @ W_o.T + b_o * bias), c)
+            hs.append(h)
+        if last_only:
+            return h
+        return np.stack(hs, axis=0 if time_first else 1)
     return fn
 
 
-def layers(p, x, h, order="hx", acts=None, no_bias=""):
-    hx = np.concatenate([h, x] if order == "hx" else [x, h], 1)
-    act = {"f": sig, "i": sig, "c": np.tanh, "o": sig, **(acts or {})}
-    return {k: act[k](hx @ p[f"W_{k}"].T + (0 if k in no_bias else p[f"b_{k}"])) for k in "fico"}
+def feeds_back_the_cell(W_o, b_o, xs, h0, cs):
+    """Every step's h_t right, but C_t handed on as the next h_{t-1}."""
+    h, hs = h0, []
+    for t in range(xs.shape[1]):
+        o = sig(np.concatenate([h, xs[:, t]], 1) @ W_o.T + b_o)
+        hs.append(o * np.tanh(cs[:, t]))
+        h = cs[:, t]
+    return np.stack(hs, axis=1)
 
 
-def step(update=lambda g, c: g["f"] * c + g["i"] * g["c"], read=lambda g, c, c_prev: g["o"] * np.tanh(c), **kw):
-    def fn(p, x_t, h_prev, c_prev):
-        g = layers(p, x_t, h_prev, **kw)
-        c = update(g, c_prev)
-        return read(g, c, c_prev), c
+def fused(order="fioc", acts=None, hx_order="hx", bias=True, split_rows=False, swap_pair=False,
+          read=lambda o, c: o * np.tanh(c)):
+    """lstm_step_fused with one slip: the blocks read in another order, another activation on a block, [x, h],
+    no bias, the pre-activations split along the batch axis, (c_t, h_t), the read-out."""
+    def fn(W, b, x_t, h_prev, c_prev):
+        H = h_prev.shape[1]
+        hx = np.concatenate([h_prev, x_t] if hx_order == "hx" else [x_t, h_prev], 1)
+        z = hx @ W.T + b * bias                                     # (B, 4H)
+        if split_rows:
+            z = z.reshape(z.shape[0], H, 4).transpose(0, 2, 1).reshape(z.shape[0], 4 * H)  # unit by unit
+        act = {"f": sig, "i": sig, "o": sig, "c": np.tanh, **(acts or {})}
+        g = {k: act[k](z[:, j * H:(j + 1) * H]) for j, k in enumerate(order)}
+        c = g["f"] * c_prev + g["i"] * g["c"]
+        h = read(g["o"], c)
+        return (c, h) if swap_pair else (h, c)
     return fn
 
 
-def step_for_one_example(p, x_t, h_prev, c_prev):
-    hx = np.concatenate([h_prev, x_t])  # axis 0: right for 1-D vectors, wrong for a batch
-    f, i, o = (sig(p[f"W_{k}"] @ hx + p[f"b_{k}"]) for k in "fio")
-    c = f * c_prev + i * np.tanh(p["W_c"] @ hx + p["b_c"])
-    return o * np.tanh(c), c
+def pytorch_count(D, H, L):
+    return 4 * (H * (D + H) + 2 * H) + (L - 1) * 4 * (H * 2 * H + 2 * H)
 
 
 CATALOGUE = {
-    "hidden_state": [
-        ("no tanh", hidden(lambda o, c: o * c), "squashed by tanh"),
-        ("tanh(o C)", hidden(lambda o, c: np.tanh(o * c)), "tanh(o_t * C_t) is not o_t * tanh(C_t)"),
-        ("the gate alone", hidden(lambda o, c: o), "not the gate o_t alone"),
-        ("no gate", hidden(lambda o, c: np.tanh(c)), "output gate is missing"),
-        ("sigmoid of C", hidden(lambda o, c: o * sig(c)), "not the sigmoid"),
-        ("added", hidden(lambda o, c: o + np.tanh(c)), "not a sum"),
-        ("[x, h]", hidden(lambda o, c: o * np.tanh(c), order="xh"), "hidden state first"),
-        ("gate with tanh", hidden(lambda o, c: o * np.tanh(c), act=np.tanh), "uses the sigmoid"),
-        ("no bias", hidden(lambda o, c: o * np.tanh(c), bias=False), "bias b_o is missing"),
-        ("W not transposed", lambda W, b, x, h, c: hidden(lambda o, c: o * np.tanh(c))(W.T, b, x, h, c),
+    "hidden_states": [
+        ("h_0 at every step", readouts(feed_back=False), "reads h_{t-1}, the h the step before computed"),
+        ("C_{t-1} for C_t", readouts(c_shift=1), "not C_{t-1}"),
+        ("no tanh", readouts(read=lambda o, c: o * c), "squashed by tanh"),
+        ("tanh(o C)", readouts(read=lambda o, c: np.tanh(o * c)), "tanh(o_t * C_t) is not o_t * tanh(C_t)"),
+        ("sigmoid of C", readouts(read=lambda o, c: o * sig(c)), "not the sigmoid"),
+        ("no bias", readouts(bias=False), "bias b_o is missing"),
+        ("[x, h]", readouts(order="xh"), "hidden state first"),
+        ("gate with tanh", readouts(act=np.tanh), "uses the sigmoid"),
+        ("W not transposed", lambda W, b, xs, h0, cs: readouts()(W.T, b, xs, h0, cs),
          "runs only with the weights transposed"),
-        ("calls the package", lambda W, b, x, h, c: lstm.step({"W_f": W, "b_f": b, "W_i": W, "b_i": b, "W_c": W,
-                                                               "b_c": b, "W_o": W, "b_o": b}, x, h, c).h,
+        ("only the last h", readouts(last_only=True), "one step's h"),
+        ("time axis first", readouts(time_first=True), "the time axis comes second"),
+        ("output gate too steep", readouts(act=lambda z: sig(2 * z)), "your h_1 already differs"),
+        ("feeds back C_t", feeds_back_the_cell, "your h_1 is right and later steps differ"),
+        ("calls lstm.step", lambda W, b, xs, h0, cs: lstm.step({"W_f": W, "b_f": b, "W_i": W, "b_i": b, "W_c": W,
+                                                                 "b_c": b, "W_o": W, "b_o": b}, xs[:, 0], h0,
+                                                                cs[:, 0]).h[:, None],
          "lstm.step is what you are rebuilding"),
+        ("calls lstm.forward", lambda W, b, xs, h0, cs: lstm.forward(
+            {"W_f": W, "b_f": b, "W_i": W, "b_i": b, "W_c": W, "b_c": b, "W_o": W, "b_o": b}, xs, h0)[0].h,
+         "lstm.forward is what you are rebuilding"),
     ],
-    "lstm_step": [
-        ("tanh(o C)", step(read=lambda g, c, cp: np.tanh(g["o"] * c)), "tanh(o_t * C_t) is not o_t * tanh(C_t)"),
-        ("no tanh on C", step(read=lambda g, c, cp: g["o"] * c), "squashed by tanh"),
-        ("reads the old state", step(read=lambda g, c, cp: g["o"] * np.tanh(cp)), "not C_{t-1}"),
-        ("[x, h]", step(order="xh"), "hidden state first"),
-        ("candidate with the sigmoid", step(acts={"c": sig}), "not a gate"),
-        ("output gate with tanh", step(acts={"o": np.tanh}), "the output gate o_t is a gate"),
-        ("sigmoid and tanh swapped", step(acts={"f": np.tanh, "i": np.tanh, "o": np.tanh, "c": sig}),
-         "wrong way round"),
-        ("no biases", step(no_bias="fico"), "biases are missing"),
-        ("no output bias", step(no_bias="o"), "b_o"),
-        ("f and i swapped", step(update=lambda g, c: g["i"] * c + g["f"] * g["c"]), "f_t and i_t are swapped"),
-        ("no forget gate", step(update=lambda g, c: c + g["i"] * g["c"]), "scaled by the forget gate"),
-        ("C squashed", step(update=lambda g, c: np.tanh(g["f"] * c + g["i"] * g["c"])), "not squashed"),
-        ("pair swapped", lambda p, x, h, c: step()(p, x, h, c)[::-1], "the pair is (h_t, c_t)"),
-        ("h_prev and c_prev swapped", lambda p, x, h, c: step()(p, x, c, h), "h_prev and c_prev are swapped"),
-        ("W not transposed", lambda p, x, h, c: step()({k: (v.T if k.startswith("W") else v) for k, v in p.items()},
-                                                       x, h, c), "runs only with the weights transposed"),
-        ("1-D concatenation", step_for_one_example, "one example"),
-        ("calls lstm.step", lambda p, x, h, c: tuple(lstm.step(p, x, h, c))[:-3:-1],
+    "lstm_step_fused": [
+        ("PyTorch's order i, f, g, o", fused(order="ifco"), "PyTorch's order"),
+        ("the equations' order f, i, C~, o", fused(order="fico"), "the order of the equations"),
+        ("f and i blocks swapped", fused(order="ifoc"), "reads the four blocks as i, f, o, C~"),
+        ("candidate through the sigmoid", fused(acts={"c": sig}), "not a gate"),
+        ("output gate through tanh", fused(acts={"o": np.tanh}), "the output gate o_t is a gate"),
+        ("split unit by unit", fused(split_rows=True), "not interleaved"),
+        ("pair swapped", fused(swap_pair=True), "the pair is (h_t, c_t)"),
+        ("tanh(o C)", fused(read=lambda o, c: np.tanh(o * c)), "tanh(o_t * C_t) is not o_t * tanh(C_t)"),
+        ("[x, h]", fused(hx_order="xh"), "hidden state first"),
+        ("no bias", fused(bias=False), "biases are missing"),
+        ("W not transposed", lambda W, b, x, h, c: fused()(W.T, b, x, h, c), "runs only with W transposed"),
+        ("calls lstm.step", lambda W, b, x, h, c: tuple(lstm.step(
+            {f"W_{k}": W[j * h.shape[1]:(j + 1) * h.shape[1]] for j, k in enumerate("fioc")}
+            | {f"b_{k}": b[j * h.shape[1]:(j + 1) * h.shape[1]] for j, k in enumerate("fioc")}, x, h, c))[:-3:-1],
          "lstm.step is what you are rebuilding"),
-        ("calls lstm.forward", lambda p, x, h, c: (lambda out: (out.h[:, 0], out.c[:, 0]))(
-            lstm.forward(p, x[:, None], h, c)[0]), "lstm.forward is what you are rebuilding"),
-        ("output gate too steep", step(acts={"o": lambda z: sig(2 * z)}), "look at the output gate"),
-        ("read-out halved", step(read=lambda g, c, cp: 0.5 * g["o"] * np.tanh(c)), "how C_t is read out"),
-        ("one value", lambda p, x, h, c: step()(p, x, h, c)[0], "return a pair"),
+        ("read-out halved", fused(read=lambda o, c: 0.5 * o * np.tanh(c)), "how C_t is read out"),
     ],
-    "lstm_param_count": [
-        ("one layer", lambda D, H: H * (H + D) + H, "the LSTM has four"),
-        ("three layers", lambda D, H: 3 * (H * (H + D) + H), "the candidate C~ is a layer too"),
-        ("no biases", lambda D, H: 4 * H * (H + D), "also has a bias"),
-        ("one bias", lambda D, H: 4 * H * (H + D) + H, "its own bias"),
-        ("PyTorch's count", lambda D, H: 4 * (H * (H + D) + 2 * H), "PyTorch"),
-        ("no recurrent weights", lambda D, H: 4 * (H * D + H), "also act on h_{t-1}"),
-        ("no input weights", lambda D, H: 4 * (H * H + H), "also act on x_t"),
-        ("square weights", lambda D, H: 4 * ((H + D) ** 2 + H), "H rows"),
-        ("hard-coded", lambda D, H: 48, "for D=10, H=20"),
-        ("calls the package", lambda D, H: sum(v.size for v in lstm.init_params(D, H, RNG).values()),
+    "pytorch_lstm_param_count": [
+        ("our one-bias count", lambda D, H, L: 4 * (H * (D + H) + H) + (L - 1) * 4 * (H * 2 * H + H),
+         "one bias per block"),
+        ("every layer reads D", lambda D, H, L: L * 4 * (H * (D + H) + 2 * H), "not the D inputs"),
+        ("one layer", lambda D, H, L: 4 * (H * (D + H) + 2 * H), "that is one layer"),
+        ("L layers above the first", lambda D, H, L: pytorch_count(D, H, L) + 4 * (H * 2 * H + 2 * H),
+         "not L"),
+        ("no recurrent weights above", lambda D, H, L: 4 * (H * (D + H) + 2 * H) + (L - 1) * 4 * (H * H + 2 * H),
+         "its own h_{t-1}"),
+        ("three gates", lambda D, H, L: 3 * (H * (D + H) + 2 * H) + (L - 1) * 3 * (H * 2 * H + 2 * H), "GRU"),
+        ("the RNN's count", lambda D, H, L: (H * (D + H) + 2 * H) + (L - 1) * (H * 2 * H + 2 * H), "nn.RNN"),
+        ("no biases", lambda D, H, L: 4 * H * (D + H) + (L - 1) * 4 * H * 2 * H, "biases are missing"),
+        ("hard-coded", lambda D, H, L: pytorch_count(5, 3, 2), "for D=10, H=20, L=1"),
+        ("calls the package", lambda D, H, L: sum(v.size for v in lstm.init_params(D, H, RNG).values()),
          "count the parameters yourself"),
     ],
 }
 
 
 def test_reasonable_variants_of_correct_answers_pass():
-    assert ex.check("hidden_state", hidden(lambda o, c: o * np.tanh(c)))
-    assert ex.check("lstm_step", step())
-    assert ex.check("lstm_step", lambda p, x, h, c: list(step()(p, x, h, c)))
+    assert ex.check("hidden_states", readouts())
+    assert ex.check("hidden_states", lambda *a: list(map(list, readouts()(*a))))  # nested lists are arrays too
+    assert ex.check("lstm_step_fused", fused())
+    assert ex.check("lstm_step_fused", lambda *a: list(fused()(*a)))
 
-    def stacked(p, x_t, h_prev, c_prev):  # one matmul for the four layers, as the package does
-        H = h_prev.shape[1]
-        W = np.concatenate([p[f"W_{k}"] for k in "fico"])
-        b = np.concatenate([p[f"b_{k}"] for k in "fico"])
+    def four_splits(W, b, x_t, h_prev, c_prev):  # np.split along the columns, as a student may write it
         z = np.concatenate([h_prev, x_t], 1) @ W.T + b
-        f, i, o, g = sig(z[:, :H]), sig(z[:, H:2 * H]), sig(z[:, 3 * H:]), np.tanh(z[:, 2 * H:3 * H])
-        c = f * c_prev + i * g
-        return o * np.tanh(c), c
-    assert ex.check("lstm_step", stacked)
-    assert ex.check("lstm_param_count", lambda D, H: 4 * H * (H + D + 1))
+        f, i, o, g = np.split(z, 4, axis=1)
+        c = sig(f) * c_prev + sig(i) * np.tanh(g)
+        return sig(o) * np.tanh(c), c
+    assert ex.check("lstm_step_fused", four_splits)
+    assert ex.check("pytorch_lstm_param_count", lambda D, H, L: 4 * H * (D + H + 2) + (L - 1) * 8 * H * (H + 1))
+
+
+def test_the_stacked_order_is_the_packages():
+    """The exercise says the blocks are stacked 'as lstm.py does it': hold it to that."""
+    assert ch06.FUSED_ORDER == lstm._STACK
+
+
+def test_the_pytorch_count_matches_the_layout_for_one_layer_and_reasoning_for_more():
+    """torch is not a dependency of the course: for L = 1 count frameworks.to_pytorch's arrays; for L > 1 each layer
+    above has weight_ih_l{k} (4H, H) (it reads the H outputs below), weight_hh_l{k} (4H, H) and two biases (4H,)."""
+    for D, H in ((1, 1), (3, 5), (10, 20)):
+        arrays = frameworks.to_pytorch(lstm.init_params(D, H, RNG))
+        assert pytorch_count(D, H, 1) == sum(a.size for a in arrays.values())
+        above = 4 * H * H + 4 * H * H + 4 * H + 4 * H
+        for L in (2, 3):
+            assert pytorch_count(D, H, L) == pytorch_count(D, H, 1) + (L - 1) * above
+
+
+def test_the_slip_runs_without_slips_are_the_package():
+    """ch06's own loop (_hidden_run) and reading of the stacked weight (_read_as) equal the package's cell."""
+    rng = np.random.default_rng(1)
+    p = lstm.init_params(3, 4, rng)
+    xs, h0, c0 = rng.standard_normal((2, 5, 3)), rng.standard_normal((2, 4)), rng.standard_normal((2, 4))
+    out, _ = lstm.forward(p, xs, h0, c0)
+    np.testing.assert_allclose(ch06._hidden_run(p["W_o"], p["b_o"], xs, h0, out.c), out.h, rtol=1e-12)
+    q = ch06._read_as(p)
+    for k in p:
+        np.testing.assert_array_equal(q[k], p[k])
+    for order in itertools.permutations("fioc"):  # every other reading differs
+        if order != tuple("fioc"):
+            assert not all(np.array_equal(ch06._read_as(p, order)[k], p[k]) for k in p)

@@ -1,4 +1,5 @@
-"""Chapter 07's exercises: cell_path_gradient and to_pytorch, with their catalogues."""
+"""Chapter 07's exercises: cell_path_gradient and from_pytorch (PyTorch's four arrays in our layout), with their
+catalogues."""
 import numpy as np
 
 from lstm_helpers import exercises as ex, frameworks, gradflow
@@ -12,18 +13,19 @@ def right_path(f):
     return np.concatenate([rev_cumprod(f)[1:], np.ones((1, f.shape[1]))])
 
 
-def mapping(order=("i", "f", "c", "o"), split_bias=(1.0, 0.0), h_first=True, transpose=False, whole=False):
-    def fn(p):
-        H = p["W_f"].shape[0]
-        W = np.concatenate([p[f"W_{g}"] for g in order])
-        b = np.concatenate([p[f"b_{g}"] for g in order])
-        hh, ih = (W[:, :H], W[:, H:]) if h_first else (W[:, -H:], W[:, :-H])
-        if whole:
-            ih = W
-        if transpose:
-            hh, ih = hh.T, ih.T
-        return {"weight_ih_l0": ih, "weight_hh_l0": hh, "bias_ih_l0": split_bias[0] * b,
-                "bias_hh_l0": split_bias[1] * b}
+def reading(order=("i", "f", "c", "o"), hh_first=True, bias=lambda ih, hh: ih + hh, transpose=False):
+    """from_pytorch with one slip: the blocks read in another order, the x columns first, the biases combined
+    otherwise than by their sum, every W transposed."""
+    def fn(state):
+        ih, hh = state["weight_ih_l0"], state["weight_hh_l0"]
+        W = np.concatenate([hh, ih] if hh_first else [ih, hh], axis=1)   # (4H, H + D)
+        b = bias(state["bias_ih_l0"], state["bias_hh_l0"])
+        H = W.shape[0] // 4
+        p = {}
+        for k, g in enumerate(order):
+            p[f"W_{g}"] = W[k * H:(k + 1) * H].T if transpose else W[k * H:(k + 1) * H]
+            p[f"b_{g}"] = b[k * H:(k + 1) * H]
+        return p
     return fn
 
 
@@ -43,27 +45,24 @@ CATALOGUE = {
         ("calls the package", lambda f: gradflow.forget_products(f), "gradflow.forget_products is what you are"),
         ("hard-coded T", lambda f: right_path(f)[:6], "shape"),
     ],
-    "to_pytorch": [
-        ("our order", mapping(order=("f", "i", "c", "o")), "yours are stacked f, i, g, o"),
-        ("Keras-like order i, f, o, g", mapping(order=("i", "f", "o", "c")), "yours are stacked i, f, o, g"),
-        ("bias twice", mapping(split_bias=(1.0, 1.0)), "counted twice"),
-        ("no bias", mapping(split_bias=(0.0, 0.0)), "biases are missing"),
-        ("x's columns first", mapping(h_first=False), "first H columns act on h_{t-1}"),
-        ("transposed (Keras)", mapping(transpose=True), "Keras stores the transpose"),
-        ("weights not split", mapping(whole=True), "keeps the weights on x_t and on h_{t-1} apart"),
-        ("ih and hh swapped", lambda p: {**mapping()(p), "weight_ih_l0": mapping()(p)["weight_hh_l0"],
-                                         "weight_hh_l0": mapping()(p)["weight_ih_l0"]}, "other way round"),
-        ("keys of its own", lambda p: {"W": p["W_f"]}, "keys"),
-        ("the package's function itself", frameworks.to_pytorch, "frameworks.to_pytorch is what you are rebuilding"),
-        ("calls the package", lambda p: frameworks.to_pytorch(p), "frameworks.to_pytorch is what you are rebuilding"),
-        ("biases in our order", lambda p: {**mapping()(p), "bias_ih_l0": np.concatenate([p[f"b_{g}"] for g in "fico"])},
-         "your biases are stacked f, i, g, o"),
+    "from_pytorch": [
+        ("our order f, i, g, o", reading(order=("f", "i", "c", "o")), "rows of the input gate i_t"),
+        ("order f, i, o, g", reading(order=("f", "i", "o", "c")), "it stacks the gates i, f, g, o"),
+        ("g and o swapped", reading(order=("i", "f", "o", "c")), "rows of the output gate o_t"),
+        ("x's columns first", reading(hh_first=False), "weight_hh_l0's columns come first"),
+        ("only bias_ih", reading(bias=lambda ih, hh: ih), "bias_hh_l0 is left out"),
+        ("only bias_hh", reading(bias=lambda ih, hh: hh), "bias_ih_l0 is left out"),
+        ("biases averaged", reading(bias=lambda ih, hh: (ih + hh) / 2), "does not average"),
+        ("W transposed", reading(transpose=True), "transposed"),
+        ("keys of its own", lambda s: {"W_g": s["weight_ih_l0"]}, "keys"),
+        ("the package's function itself", frameworks.from_pytorch, "frameworks.from_pytorch is what you are"),
+        ("calls the package", lambda s: frameworks.from_pytorch(s), "frameworks.from_pytorch is what you are"),
+        ("not a dict", lambda s: list(s.values()), "return a dict"),
     ],
 }
 
 
 def test_reasonable_variants_of_correct_answers_pass():
     assert ex.check("cell_path_gradient", right_path)
-    assert ex.check("to_pytorch", mapping())
-    assert ex.check("to_pytorch", mapping(split_bias=(0.5, 0.5)))  # any split of the bias computes the same cell
-    assert ex.check("to_pytorch", mapping(split_bias=(0.0, 1.0)))
+    assert ex.check("from_pytorch", reading())
+    assert ex.check("from_pytorch", lambda s: {k: v.tolist() for k, v in reading()(s).items()})  # lists are arrays

@@ -1,17 +1,15 @@
-"""Chapter 07 (the whole LSTM at work): the gradient along the cell path; our parameters in PyTorch's layout.
+"""Chapter 07 (the whole LSTM at work): the gradient along the cell path; PyTorch's parameters in our layout.
 
     along the cell path alone, dC_T/dC_t = f_{t+1} * ... * f_T (entry by entry)
-    PyTorch stacks the gates i, f, g, o and keeps the input and recurrent weights apart (frameworks.py)
+    PyTorch stacks the gates i, f, g, o, keeps the input and recurrent weights apart and has two biases
+    (frameworks.py); ours: W (H, H + D) per gate, hidden-state columns first, b = bias_ih + bias_hh
 """
-import itertools
-
 import numpy as np
 
 from .. import frameworks, lstm
-from .checking import Exercise, Wrong, as_array, cases, compare, describe, shape_of
+from .checking import Exercise, Wrong, cases, compare, describe, shape_of
 from . import predict
-
-PYTORCH = {"weight_ih_l0": "(4H, D)", "weight_hh_l0": "(4H, H)", "bias_ih_l0": "(4H,)", "bias_hh_l0": "(4H,)"}
+from .slips import WORD
 
 
 def check_cell_path_gradient(answer):
@@ -41,62 +39,50 @@ def check_cell_path_gradient(answer):
                 letters="(T, H)")
 
 
-def _stack(p, order, cols):
-    return np.concatenate([p[f"W_{g}"][:, cols] for g in order])
+def _block(W, k, H):
+    """Rows k H ... (k + 1) H of a stacked array: PyTorch's block of layer k (order i, f, g, o)."""
+    return W[k * H:(k + 1) * H]
 
 
-def _order_name(order):
-    return ", ".join("g" if g == "c" else g for g in order)
-
-
-def check_to_pytorch(answer):
-    for case in cases(37, edges=((1, 1, 3), (1, 3, 1))):  # B is not used: a parameter dict has no batch
+def check_from_pytorch(answer):
+    for case in cases(41, edges=((1, 1, 3), (1, 3, 1))):  # B is not used: a state dict has no batch
         D, H, rng = case.D, case.H, case.rng
         p = lstm.init_params(D, H, rng)
         for k in ("b_f", "b_i", "b_c", "b_o"):
             p[k] = rng.standard_normal(H)
+        state = frameworks.to_pytorch(p)
+        split = rng.standard_normal(4 * H)  # two nonzero biases whose sum is ours, as a trained nn.LSTM has
+        state["bias_ih_l0"], state["bias_hh_l0"] = state["bias_ih_l0"] - split, split
         where = f" (for D={D}, H={H})"
-        out = answer(p)
-        want = frameworks.to_pytorch(p)
+        out = answer(state)
+        want = frameworks.from_pytorch(state)
+        keys = sorted(lstm.PARAM_KEYS)
         if not isinstance(out, dict):
-            raise Wrong(f"return a dict with the keys {sorted(want)}; yours is {describe(out)}")
-        if sorted(map(str, out)) != sorted(want):
-            raise Wrong(f"return a dict with the keys {sorted(want)}; yours has {sorted(map(str, out))}")
-        shapes = {k: shape_of(v) for k, v in out.items()}
-        if H != D and shapes["weight_ih_l0"] == (4 * H, H) and shapes["weight_hh_l0"] == (4 * H, D):
-            raise Wrong("weight_ih_l0 acts on the input x_t, (4H, D), and weight_hh_l0 on h_{t-1}, (4H, H): yours "
-                        "are the other way round" + where)
-        for k in ("weight_ih_l0", "weight_hh_l0"):
-            if shapes[k] == (4 * H, H + D):
-                raise Wrong(f"{k} has shape (4H, H + D): PyTorch keeps the weights on x_t and on h_{{t-1}} apart, "
-                            "weight_ih_l0 (4H, D) and weight_hh_l0 (4H, H)" + where)
-            if shapes[k] == want[k].shape[::-1] != want[k].shape:
-                raise Wrong(f"{k} has shape {shapes[k]}, transposed: PyTorch stores {PYTORCH[k]}, one row per unit "
-                            "of each gate (Keras stores the transpose)" + where)
-        ours = ("f", "i", "c", "o")
-        orders = [o for o in itertools.permutations(ours) if o != frameworks.PYTORCH_ORDER]
-        for k, cols in (("weight_ih_l0", slice(H, None)), ("weight_hh_l0", slice(None, H))):
-            slips = [(_stack(p, o, cols), f"PyTorch stacks the gates in the order i, f, g, o; yours are stacked "
-                                          f"{_order_name(o)}") for o in orders]
-            if k == "weight_ih_l0":
-                slips.append((_stack(p, frameworks.PYTORCH_ORDER, slice(None, D)), "our W's first H columns act on "
-                                                                                    "h_{t-1}, the last D on x_t"))
-            else:
-                slips.append((_stack(p, frameworks.PYTORCH_ORDER, slice(D, None)), "our W's first H columns act on "
-                                                                                     "h_{t-1}, the last D on x_t"))
-            compare(out[k], want[k], k + where, slips, letters=PYTORCH[k])
-        for k in ("bias_ih_l0", "bias_hh_l0"):
-            as_array(out[k], k + where, (4 * H,), "(4H,)")
-        b = want["bias_ih_l0"]
-        total = np.asarray(out["bias_ih_l0"], dtype=float) + np.asarray(out["bias_hh_l0"], dtype=float)
-        slips = [(2 * b, "the cell adds the two biases, so our bias is counted twice: put it in one of them and "
-                         "zeros in the other (or split it)"),
-                 (np.zeros_like(b), "the biases are missing: the cell adds bias_ih_l0 and bias_hh_l0, and their sum "
-                                    "must be our bias")]
-        slips += [(np.concatenate([p[f"b_{g}"] for g in o]), f"PyTorch stacks the gates in the order i, f, g, o; "
-                                                              f"your biases are stacked {_order_name(o)}")
-                  for o in orders]
-        compare(total, b, "bias_ih_l0 + bias_hh_l0, what the cell adds" + where, slips, letters="(4H,)")
+            raise Wrong(f"return a dict with the keys {keys}; yours is {describe(out)}")
+        if sorted(map(str, out)) != keys:
+            raise Wrong(f"return a dict with the keys {keys}; yours has {sorted(map(str, out))}")
+        w_ih, w_hh, b_ih, b_hh = (state[k] for k in frameworks.PYTORCH_KEYS)
+        hh_first, ih_first = np.concatenate([w_hh, w_ih], axis=1), np.concatenate([w_ih, w_hh], axis=1)
+        for g in ("f", "i", "c", "o"):
+            k = frameworks.PYTORCH_ORDER.index(g)
+            if shape_of(out[f"W_{g}"]) == (H + D, H):
+                raise Wrong(f"W_{g} has shape (H + D, H), transposed: ours is (H, H + D), one row per unit"
+                            + where)
+            slips = [(_block(hh_first, j, H), f"those are PyTorch's rows of {WORD[other]}: it stacks the gates "
+                                              "i, f, g, o")
+                     for j, other in enumerate(frameworks.PYTORCH_ORDER) if other != g]
+            slips.append((_block(ih_first, k, H), "our W's first H columns act on h_{t-1}: weight_hh_l0's columns "
+                                                  "come first, then weight_ih_l0's"))
+            compare(out[f"W_{g}"], want[f"W_{g}"], f"W_{g}" + where, slips, letters="(H, H + D)")
+        for g in ("f", "i", "c", "o"):
+            k = frameworks.PYTORCH_ORDER.index(g)
+            slips = [(_block(b_ih, k, H), "bias_hh_l0 is left out: the cell adds both biases, every step"),
+                     (_block(b_hh, k, H), "bias_ih_l0 is left out: the cell adds both biases, every step"),
+                     (_block((b_ih + b_hh) / 2, k, H), "the cell adds the two biases; it does not average them")]
+            slips += [(_block(b_ih + b_hh, j, H), f"that is PyTorch's bias of {WORD[other]}: it stacks the gates "
+                                                  "i, f, g, o")
+                      for j, other in enumerate(frameworks.PYTORCH_ORDER) if other != g]
+            compare(out[f"b_{g}"], want[f"b_{g}"], f"b_{g}" + where, slips, letters="(H,)")
 
 
 
@@ -122,19 +108,22 @@ EXERCISES = {
         returns="dC_T/dC_t for every step, an array of shape (T, H)",
         guarded=("lstm.step", "lstm.forward", "lstm.backward", "gradflow.state_jacobians",
                  "gradflow.forget_products")),
-    "to_pytorch": Exercise(
-        check_to_pytorch,
-        "Stack the weights in PyTorch's order i, f, g (our c), o: that gives (4H, H + D). Its first H columns are "
-        "weight_hh_l0, the rest weight_ih_l0. One bias gets the stacked b, the other zeros.",
-        "def to_pytorch(p):\n"
-        "    H = p[\"W_f\"].shape[0]\n"
-        "    W = np.concatenate([p[\"W_i\"], p[\"W_f\"], p[\"W_c\"], p[\"W_o\"]])   # (4H, H + D)\n"
-        "    b = np.concatenate([p[\"b_i\"], p[\"b_f\"], p[\"b_c\"], p[\"b_o\"]])   # (4H,)\n"
-        "    return {\"weight_ih_l0\": W[:, H:], \"weight_hh_l0\": W[:, :H],\n"
-        "            \"bias_ih_l0\": b, \"bias_hh_l0\": np.zeros_like(b)}",
-        call="to_pytorch(p)",
-        returns="a dict of weight_ih_l0 (4H, D), weight_hh_l0 (4H, H), bias_ih_l0 (4H,) and bias_hh_l0 (4H,)",
-        guarded=("frameworks.to_pytorch",)),
+    "from_pytorch": Exercise(
+        check_from_pytorch,
+        "PyTorch's row blocks of H are the gates i, f, g (our c), o, in that order. Join weight_hh_l0 and "
+        "weight_ih_l0 side by side (hidden-state columns first) to get (4H, H + D), then cut rows; the cell adds "
+        "both biases.",
+        "def from_pytorch(state):\n"
+        "    W = np.concatenate([state[\"weight_hh_l0\"], state[\"weight_ih_l0\"]], axis=1)  # (4H, H + D)\n"
+        "    b = state[\"bias_ih_l0\"] + state[\"bias_hh_l0\"]                               # (4H,)\n"
+        "    H = W.shape[0] // 4\n"
+        "    p = {}\n"
+        "    for k, g in enumerate([\"i\", \"f\", \"c\", \"o\"]):  # PyTorch's order; its g is our c\n"
+        "        p[\"W_\" + g], p[\"b_\" + g] = W[k * H:(k + 1) * H], b[k * H:(k + 1) * H]  # (H, H + D), (H,)\n"
+        "    return p",
+        call="from_pytorch(state)",
+        returns="a dict of W_f, b_f, W_i, b_i, W_c, b_c, W_o, b_o: each W (H, H + D), each b (H,)",
+        guarded=("frameworks.from_pytorch", "frameworks.to_pytorch")),
     "predict_winner": Exercise(
         check_predict_winner,
         "Chapter 02 gave a plain RNN this task at T = 100; chapter 04 showed what the cell path does when f is "
