@@ -94,39 +94,39 @@ def test_notebook_templates_are_not_attempted(notebook, name, src, tmp_path):
     assert r.status == "not attempted", r
 
 
-def rnn_step_template(W, b, x_t, h_prev):
+def jacobian_template(W, b, x_t, h_prev):
     ...
 
 
-def rnn_step_docstring_only(W, b, x_t, h_prev):
+def jacobian_docstring_only(W, b, x_t, h_prev):
     """Write me."""
 
 
-def rnn_step_raises(W, b, x_t, h_prev):
+def jacobian_raises(W, b, x_t, h_prev):
     raise NotImplementedError
 
 
-def rnn_step_forgets_return(W, b, x_t, h_prev):
-    hx = np.concatenate([h_prev, x_t], axis=1)
-    h_t = np.tanh(hx @ W.T + b)  # noqa: F841 (the slip under test)
+def jacobian_forgets_return(W, b, x_t, h_prev):
+    h_t = np.tanh(W @ np.concatenate([h_prev, x_t]) + b)
+    J = (1 - h_t ** 2)[:, None] * W[:, :len(h_prev)]  # noqa: F841 (the slip under test)
 
 
-def rnn_step_returns_none(W, b, x_t, h_prev):
-    h_t = None
-    return h_t
+def jacobian_returns_none(W, b, x_t, h_prev):
+    J = None
+    return J
 
 
 def test_a_template_is_not_attempted_but_a_body_without_return_is_wrong():
-    for fn in (rnn_step_template, rnn_step_docstring_only, rnn_step_raises):
-        r = ex.check("rnn_step", fn)
+    for fn in (jacobian_template, jacobian_docstring_only, jacobian_raises):
+        r = ex.check("step_jacobian", fn)
         assert r.status == "not attempted" and not r, r
-    r = assert_wrong("rnn_step", rnn_step_forgets_return, "no `return`", "(B, H)")
+    r = assert_wrong("step_jacobian", jacobian_forgets_return, "no `return`", "(H, H)")
     assert "not attempted" not in r.message
-    assert_wrong("rnn_step", rnn_step_returns_none, "returned None", "(B, H)")
-    assert_wrong("rnn_step", lambda W, b, x_t, h_prev: None, "returned None")
-    assert ex.check("rnn_step", None).status == "not attempted"
+    assert_wrong("step_jacobian", jacobian_returns_none, "returned None", "(H, H)")
+    assert_wrong("step_jacobian", lambda W, b, x_t, h_prev: None, "returned None")
+    assert ex.check("step_jacobian", None).status == "not attempted"
     assert ex.check("sequence_shapes", None).status == "not attempted"
-    assert ex.check("sequence_shapes", {"speech recognition": ..., "image captioning": ...}).status == "not attempted"
+    assert ex.check("sequence_shapes", {"text-to-speech": ..., "tomorrow's temperature": ...}).status == "not attempted"
 
 
 # --- check never raises ---
@@ -206,18 +206,18 @@ def test_check_never_raises_and_says_what_is_expected(name, label):
 
 
 def test_the_messages_say_what_was_expected():
-    assert_wrong("rnn_step", "tanh", "rnn_step(W, b, x_t, h_prev)", "(B, H)", "a str")
-    assert_wrong("rnn_step", lambda *a: "h_t", "should be an array of shape (B, H)", "a str ('h_t')")
-    assert_wrong("rnn_step", lambda W: W, "rnn_step(W, b, x_t, h_prev)", "4 arguments", "<lambda>(W)")
-    assert_wrong("lstm_step", lambda p, x, h, c: {}["W_f"], "KeyError", "x_t (", "h_prev (", "(h_t, c_t)")
+    assert_wrong("step_jacobian", "tanh", "step_jacobian(W, b, x_t, h_prev)", "(H, H)", "a str")
+    assert_wrong("step_jacobian", lambda *a: "J", "should be an array of shape (H, H)", "a str ('J')")
+    assert_wrong("step_jacobian", lambda W: W, "step_jacobian(W, b, x_t, h_prev)", "4 arguments", "<lambda>(W)")
+    assert_wrong("cell_state", lambda p, x, h, c: {}["W_f"], "KeyError", "x_t (", "h_prev (", "C_t")
     assert_wrong("clip", lambda g, m: [1], "return a dict", "a list")
     assert_wrong("steps_to_forget", lambda b: "7", "whole number", "a str")
-    assert_wrong("rnn_step", lambda *a: np.ones((2, 3)) * 1j, "complex")
+    assert_wrong("step_jacobian", lambda *a: np.ones((2, 3)) * 1j, "complex")
 
 
 def test_an_unknown_name_is_a_result_too(capsys):
     r = ex.check("nope", lambda: 0)
-    assert r.status == "wrong" and "rnn_step" in r.message
+    assert r.status == "wrong" and "step_jacobian" in r.message
     assert ex.check(["not", "a", "name"], None).status == "wrong"
     ex.hint("nope")
     ex.solution("nope")
@@ -241,11 +241,14 @@ def test_the_solutions_are_reachable_by_index_as_before():
 
 
 def test_the_wrong_answers_the_review_found_accepted_are_now_wrong():
-    """Each passed when its exercise had a single, too kind case (b = 0; one event per film; H = 4 only)."""
+    """Each passed when its exercise had a single, too kind case (b = 0; one event per film; H = 4 only).
+
+    seen_so_far and split_W have since become door_open and to_input_first; the same slips stay wrong there.
+    """
     def no_bias(W, b, x_t, h_prev):
         H = len(h_prev)
         h = np.tanh(W[:, :H] @ h_prev + W[:, H:] @ x_t)
         return (1 - h ** 2)[:, None] * W[:, :H]
     assert_wrong("step_jacobian", no_bias, "bias b")
-    assert_wrong("seen_so_far", lambda events: np.cumsum(events), "counts the events")
-    assert_wrong("split_W", lambda W, H: (W[:, :4], W[:, 4:]), "shape")
+    assert_wrong("door_open", lambda events: np.cumsum(events), "adds the events up")
+    assert_wrong("to_input_first", lambda W, H: np.concatenate([W[:, 4:], W[:, :4]], axis=1).T, "not H - 1")

@@ -15,7 +15,6 @@ def sig(z):
 
 def loop(W, b, xs, h0, act=np.tanh, order="hx", bias=True, carry=True, start=None, transpose_W=False):
     """The forward loop, with one slip switched on by a keyword."""
-    H = len(b)
     h = h0 if start is None else start
     hs = []
     for t in range(xs.shape[1]):

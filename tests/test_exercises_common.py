@@ -126,44 +126,44 @@ PACKAGE_STEP = lstm.step  # as a notebook holds it after `from lstm_helpers.lstm
 def test_an_answer_that_calls_the_package_is_wrong_however_it_holds_it():
     def via_module(p, x, h, c):
         s = lstm.step(p, x, h, c)
-        return s.h, s.c
+        return s.c
 
     def via_alias(p, x, h, c):
         s = PACKAGE_STEP(p, x, h, c)
-        return s.h, s.c
+        return s.c
 
     def hiding_it(p, x, h, c):
         try:
             s = lstm.step(p, x, h, c)
         except Exception:  # the marker is a BaseException: this does not catch it
             pass
-        return s.h, s.c
+        return s.c
 
     def swallowing_it(p, x, h, c):
         try:
             lstm.step(p, x, h, c)
         except BaseException:
             pass
-        return np.zeros_like(h), np.zeros_like(c)
+        return np.zeros_like(c)
 
     step = lstm.step
 
     def via_closure(p, x, h, c):
         s = step(p, x, h, c)
-        return s.h, s.c
+        return s.c
 
     def via_forward(p, x, h, c):
         out, _ = lstm.forward(p, x[:, None], h, c)
-        return out.h[:, 0], out.c[:, 0]
+        return out.c[:, 0]
 
     before = _switched_off()
     for answer in (via_module, via_alias, hiding_it, swallowing_it, via_closure):
-        r = ex.check("lstm_step", answer)
+        r = ex.check("cell_state", answer)
         assert r.status == "wrong" and "lstm.step is what you are rebuilding" in r.message, (answer.__name__, r)
-    assert "lstm.forward" in ex.check("lstm_step", via_forward).message
+    assert "lstm.forward" in ex.check("cell_state", via_forward).message
     assert _switched_off() == before and PACKAGE_STEP is before["lstm.step"] and step is before["lstm.step"]
     assert "count the parameters yourself" in ex.check(
-        "rnn_param_count", lambda D, H: sum(v.size for v in rnn.init_params(D, H, np.random.default_rng(0)).values())
+        "stacked_rnn_param_count", lambda D, H, L: sum(v.size for v in rnn.init_params(D, H, np.random.default_rng(0)).values())
     ).message
 
 

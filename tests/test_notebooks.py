@@ -64,3 +64,24 @@ def test_run_reads_the_notebooks_globals_back(tmp_path):
     assert r.values["x"] == [0.0, 1.0, 2.0] and r.values["d"] == {"1": 0.5} and r.values["name"] == "ok"
     assert "_hidden" not in r.values and "f" not in r.values
     assert len(r.nb.cells) == 2, "the probe cell is not left in the notebook"
+
+
+CHAPTERS = [p for p in NOTEBOOKS if p.name[:2].isdigit()]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
+def test_chapter_answers_the_questions_students_ask(path):
+    """A section "Questions students ask", right before the summary: at least five questions, each in bold."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    headings = [("".join(c["source"]).splitlines() or [""])[0] for c in cells if c["cell_type"] == "markdown"]
+    assert "## Questions students ask" in headings, "no section '## Questions students ask'"
+    at = headings.index("## Questions students ask")
+    assert headings[at + 1] == "## Summary", f"the questions come right before the summary, not before {headings[at + 1]!r}"
+    section = next("".join(c["source"]) for c in cells
+                   if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("## Questions students ask"))
+    questions = [p for p in section.split("\n\n")[1:] if p.startswith("**")]
+    assert len(questions) >= 5, f"{len(questions)} questions; at least five"
+    for q in questions:
+        bold = q[2:q.index("**", 2)] if "**" in q[2:] else ""
+        assert bold.endswith("?"), f"a question starts each paragraph, in bold: {q[:80]!r}"
+        assert len(q) > len(bold) + 40, f"an answer follows the question: {q[:80]!r}"
