@@ -2,6 +2,12 @@
 
 many_to_one=True reads only the last hidden state h_T (the adding problem, the
 latch task); many_to_one=False reads every h_t (a character model).
+
+stateful=True is truncated backpropagation through time over a long text cut into
+chunks: each training chunk starts from the state the previous one ended in (the
+values go on), while the gradient stops at the chunk's first step (numpy keeps no
+graph: what ``detach`` does in PyTorch happens here by itself). ``reset_state``
+starts again from zeros.
 """
 import copy
 
@@ -23,16 +29,18 @@ class SequenceModel:
     rng : numpy.random.Generator
     loss : "mse" or "xent" (softmax cross-entropy over output_size classes)
     many_to_one : bool
+    stateful : bool, carry the final state of one training batch into the next
     **cell_kwargs : passed to the cell's init_params (forget_bias, recurrent_init, dtype)
     """
 
     def __init__(self, cell, input_size, hidden_size, output_size, rng, loss="mse",
-                 many_to_one=True, **cell_kwargs):
+                 many_to_one=True, stateful=False, **cell_kwargs):
         if cell not in CELLS:
             raise ValueError(f"cell must be one of {sorted(CELLS)}; got {cell!r}")
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}; got {loss!r}")
-        self.cell, self.loss, self.many_to_one = cell, loss, many_to_one
+        self.cell, self.loss, self.many_to_one, self.stateful = cell, loss, many_to_one, stateful
+        self.state = None  # the carried (h, c) or (h,), when stateful
         self.params = CELLS[cell].init_params(input_size, hidden_size, rng, **cell_kwargs)
         dtype = self.params["W_f" if cell == "lstm" else "W"].dtype
         bound = 1.0 / np.sqrt(hidden_size)
@@ -50,10 +58,33 @@ class SequenceModel:
         """The cell's own parameters (a dict of the same arrays, not copies)."""
         return {k: v for k, v in self.params.items() if k not in ("W_y", "b_y")}
 
-    def _hidden(self, x):
-        out, cache = CELLS[self.cell].forward(self.cell_params, x)
-        hs = out.h if self.cell == "lstm" else out  # (B, T, H)
-        return hs, cache
+    def _hidden(self, x, state=None):
+        """h_t for every step (B, T, H), the cell's cache, and the final state: (h_T, C_T) or (h_T,)."""
+        if self.cell == "lstm":
+            out, cache = lstm.forward(self.cell_params, x, *(state or ()))
+            return out.h, cache, (out.h[:, -1].copy(), out.c[:, -1].copy())
+        hs, cache = rnn.forward(self.cell_params, x, *(state or ()))
+        return hs, cache, (hs[:, -1].copy(),)
+
+    def reset_state(self):
+        """Start the next stateful batch from zeros."""
+        self.state = None
+
+    def run(self, x, state=None):
+        """The readout of every step and the final state, from ``state`` (zeros when None).
+
+        Parameters
+        ----------
+        x : ndarray of shape (B, T, D)
+        state : (h, c) for an LSTM or (h,) for an RNN, each (B, H); or None
+
+        Returns
+        -------
+        y : ndarray of shape (B, T, O)
+        state : the state after the last step, to continue from
+        """
+        hs, _, state = self._hidden(x, state)
+        return hs @ self.params["W_y"].T + self.params["b_y"], state
 
     def hidden_states(self, x):
         """h_t for every step, ndarray of shape (B, T, H) (h_t is ``[:, t - 1]``)."""
@@ -61,7 +92,7 @@ class SequenceModel:
 
     def predict(self, x):
         """Readout of h_T, (B, O), when many_to_one; else of every h_t, (B, T, O)."""
-        hs, _ = self._hidden(x)
+        hs = self._hidden(x)[0]
         h = hs[:, -1] if self.many_to_one else hs
         return h @ self.params["W_y"].T + self.params["b_y"]
 
@@ -87,7 +118,8 @@ class SequenceModel:
         return states
 
     def _backward(self, x, y, states):
-        hs, cache = self._hidden(x)
+        carried = self.state if self.stateful and self.state is not None and self.state[0].shape[0] == len(x) else None
+        hs, cache, final = self._hidden(x, carried)
         h = hs[:, -1] if self.many_to_one else hs      # (B, H) or (B, T, H)
         W_y = self.params["W_y"]
         pred = h @ W_y.T + self.params["b_y"]          # (B, O) or (B, T, O)
@@ -105,6 +137,8 @@ class SequenceModel:
         else:
             dhs[:] = dh_read
         grads = CELLS[self.cell].backward(dhs, cache, states=states)
+        if self.stateful:
+            self.state = final  # the next batch starts here; its gradient will stop here
         state_grads = {k: grads.pop(k) for k in ("h", "c") if k in grads}
         for k in ("x", "h0", "c0"):
             grads.pop(k, None)

@@ -8,6 +8,8 @@ latch_task      the label is the sign of the first input, followed by T - 1 step
                 of distractors in the same channel; a second channel marks step 0.
 text            a small public-domain text (four of Shakespeare's sonnets) for a
                 character-level language model: next-character prediction.
+code            Python source code (25 modules of the CPython 3.11.7 standard library,
+                PSF licence, in data/), split by whole files into training and validation.
 """
 from importlib import resources
 
@@ -73,6 +75,20 @@ def latch_task(batch_size, seq_len, rng, noise=1.0):
 def load_text():
     """The course's small text: four of Shakespeare's sonnets (1609, public domain), as one string."""
     return resources.files(__package__).joinpath("data", "sonnets.txt").read_text(encoding="utf-8")
+
+
+def load_code():
+    """Chapter 08's corpus: Python source from the CPython 3.11.7 standard library (PSF License,
+    data/cpython_LICENSE.txt), split by whole files.
+
+    Returns
+    -------
+    train : str, 22 modules (abc, ast, ..., weakref), 501,772 characters
+    validation : str, 3 other modules (queue, sched, textwrap), 37,697 characters
+    """
+    folder = resources.files(__package__).joinpath("data")
+    return tuple(folder.joinpath(f"cpython_{part}.txt").read_text(encoding="utf-8")
+                 for part in ("train", "validation"))
 
 
 class Vocabulary:

@@ -48,3 +48,17 @@ def test_text_vocabulary_and_batches():
     assert x.shape == (4, 25, vocab.size) and y.shape == (4, 25)
     np.testing.assert_array_equal(x.sum(axis=-1), 1)
     np.testing.assert_array_equal(x[:, 1:].argmax(-1), y[:, :-1])  # y is x shifted by one
+
+
+def test_the_code_corpus_is_fixed_ascii_and_split_by_whole_files():
+    train, val = tasks.load_code()
+    assert (len(train), len(val)) == (501772, 37697)
+    for text in (train, val):
+        assert all(ch == "\n" or " " <= ch <= "~" for ch in text)  # printable ASCII and newlines
+    headers = [line for line in (train + val).splitlines() if line.startswith("# ---- Lib/")]
+    names = [h.split("/")[1].split(".py")[0] for h in headers]
+    assert len(names) == len(set(names)) == 25 and names[-3:] == ["queue", "sched", "textwrap"]
+    assert set(val) <= set(train) and tasks.Vocabulary(train).size == 96
+    from importlib import resources
+    licence = resources.files("lstm_helpers").joinpath("data", "cpython_LICENSE.txt").read_text(encoding="utf-8")
+    assert "This LICENSE AGREEMENT is between the Python Software Foundation" in licence

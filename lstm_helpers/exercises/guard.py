@@ -9,9 +9,9 @@ same function where the answer's notebook holds it under a name of its own
 """
 import contextlib
 
-from .. import frameworks, gradflow, lstm, optim, rnn
+from .. import charlm, frameworks, gradflow, lstm, optim, rnn
 
-MODULES = {"lstm": lstm, "rnn": rnn, "optim": optim, "frameworks": frameworks, "gradflow": gradflow}
+MODULES = {"lstm": lstm, "rnn": rnn, "optim": optim, "frameworks": frameworks, "gradflow": gradflow, "charlm": charlm}
 
 
 class PackageCalled(BaseException):
