@@ -7,7 +7,9 @@ C~, o) are boxes along the bottom in that order; pointwise operations are small
 circles on the lines; concatenation is two lines merging, a copy is a line
 splitting. Live versions label every box and line with its current value:
 gate values on a sequential map (viridis, fixed limits 0..1), signed values on
-a diverging map centred on 0, always with the number printed.
+a diverging map centred on 0, always with the number printed. The unrolled graphs
+with their backward pass (``rnn_bptt``, ``lstm_bptt``) draw gradients dashed, in
+BACKWARD, against the forward's solid dark arrows.
 
 Every function takes ``ax=None`` (a new figure when None) and returns what it
 drew; ``ALT_TEXT`` describes each figure for readers who cannot see it.
@@ -22,6 +24,7 @@ LAYER = "#9ecae1"     # neural-network layers (boxes)
 POINTWISE = "#fdd0a2"  # pointwise operations (circles)
 CELL_BG = "#f4f4f4"
 FORCED = "#d62728"
+BACKWARD = "#d55e00"   # the backward pass (Okabe-Ito vermillion), always dashed: never told by colour alone
 
 GATE_CMAP = colormaps["viridis"]   # values in [0, 1]
 SIGNED_CMAP = colormaps["RdBu_r"]  # values around 0
@@ -86,6 +89,27 @@ ALT_TEXT = {
     "lstm_update": "The LSTM cell with the cell-state update highlighted: C_t = f_t * C_{t-1} + i_t * C~_t.",
     "lstm_output": "The LSTM cell with the output gate highlighted: o_t = sigma(W_o [h_{t-1}, x_t] + b_o) and "
                    "h_t = o_t * tanh(C_t).",
+    "rnn_bptt": "A plain RNN unrolled over three steps, t = 1 to 3, with its backward pass. Forward, in solid "
+                "dark arrows: h_0 enters at the left; each copy of box A reads x_t from below, passes h_t on to "
+                "the next copy and up to its loss L_t. Backward, in dashed vermillion arrows running right to "
+                "left: at each step dL_t/dh_t comes down from the loss and dh_next comes from step t+1 (zero at "
+                "step 3); a sum adds them into dh_t, which goes into the copy, and the copy passes its gradient "
+                "on to step t-1, leaving step 1 as dh_0. Numbered badges give the order of the backward pass: "
+                "step 3 first, then 2, then 1. Under each copy a dotted box lists its cache, what the forward "
+                "keeps for that step's backward: h_{t-1}, x_t and h_t. Each copy sends its dW_t down into the one "
+                "shared weight W, where dW = dW_1 + dW_2 + dW_3; the bias b alike.",
+    "lstm_bptt": "An LSTM unrolled over three steps, t = 1 to 3, with its backward pass on both of its lines. "
+                 "Forward, in solid dark arrows: C_0 enters along the top and h_0 along the bottom; each copy "
+                 "of box A reads x_t from below, passes C_t and h_t on to the next copy and sends h_t up to its "
+                 "loss L_t. Backward, in dashed vermillion arrows running right to left: at each step dL_t/dh_t "
+                 "from the loss and dh_next from step t+1 are added into dh_t, which goes into the copy; a branch "
+                 "of dh_t goes up through a multiplication by o_t and the derivative of tanh, and is added to "
+                 "the gradient coming back from C_{t+1} through a multiplication by f_{t+1}; their sum, dC_t, "
+                 "goes into the copy. At step 3 nothing comes from the right (zero on both lines); step 1 "
+                 "leaves dh_0 and, through a multiplication by f_1, dC_0. Numbered badges give the order of the "
+                 "backward pass: step 3 first, then 2, then 1. Under each copy a dotted box lists its cache: "
+                 "f_t, i_t, C~_t, o_t, C_{t-1}, C_t, h_{t-1} and x_t. Each copy sends its dW_t down into one "
+                 "shared W, where dW = dW_1 + dW_2 + dW_3, for W_f, W_i, W_C, W_o and the biases alike.",
 }
 
 
@@ -698,3 +722,205 @@ def gate(value=None, signal=None, ax=None):
     if value is not None:
         diagram.update(value, signal)
     return diagram
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Backpropagation through time: the unrolled graph with its backward pass (chapter 08)
+
+
+DASHES = (0, (3.2, 1.8))  # the backward pass's line style
+
+
+def _back(ax, points, lw=1.8, zorder=3):
+    """A gradient's path through ``points``: dashed, in BACKWARD, with a solid head at the last point.
+
+    Returns
+    -------
+    [Line2D, Annotation]: the dashed line and the head
+    """
+    pts = np.asarray(points, dtype=float)
+    d = pts[-1] - pts[-2]
+    stop = pts[-1] - 0.3 * d / np.hypot(*d)  # the dashes end where the solid head begins
+    line, = ax.plot(*np.vstack([pts[:-1], stop]).T, color=BACKWARD, lw=lw, ls=DASHES, dash_capstyle="butt",
+                    zorder=zorder)
+    head = ax.annotate("", xy=pts[-1], xytext=stop, zorder=zorder,
+                       arrowprops=dict(arrowstyle="-|>", color=BACKWARD, lw=lw, shrinkA=0, shrinkB=0,
+                                       mutation_scale=12))
+    return [line, head]
+
+
+def _sum(ax, xy, r=0.3):
+    """Where two gradients meet and are added: a pointwise circle with a backward-coloured rim."""
+    ax.add_patch(patches.Circle(xy, r, fc=POINTWISE, ec=BACKWARD, lw=1.6, zorder=4))
+    ax.text(xy[0], xy[1] - 0.02, "+", ha="center", va="center", fontsize=12, zorder=5)
+
+
+def _badge(ax, xy, n, r=0.36):
+    """The backward pass's order: a filled circle with the number of the step in the backward sweep."""
+    ax.add_patch(patches.Circle(xy, r, fc=BACKWARD, ec="white", lw=1.2, zorder=6))
+    ax.text(xy[0], xy[1] - 0.01, str(n), ha="center", va="center", fontsize=11, color="white",
+            fontweight="bold", zorder=7)
+
+
+def _bridge(ax, x, y, w=0.34, h=0.3):
+    """A white gap where a vertical line passes over a horizontal one (it does not join it)."""
+    ax.add_patch(patches.Rectangle((x - w / 2, y - h / 2), w, h, fc="white", ec="none", zorder=3.3))
+
+
+def bptt_unrolled(kind="rnn", steps=3, ax=None):
+    """The unrolled graph with its backward pass: what each step caches, where its gradients come from.
+
+    Forward (solid, dark): x_t up into each copy, the state along the chain from h_0 (for the LSTM also C_0
+    along the top), h_t up to the step's loss L_t. Backward (dashed, vermillion, the other way): dL_t/dh_t
+    from the loss and the gradient from step t+1 meet in a sum and go into the copy, which passes dh_{t-1}
+    (and dC_{t-1} = f_t dC_t) on to the left; the LSTM's dC_t adds what comes from C_{t+1} through f_{t+1}
+    to what comes from h_t through o_t and tanh. Every copy's dW goes down into the one shared W, where they
+    add up. Under each copy, the cache its backward reads; on each copy, its place in the backward order.
+
+    Parameters
+    ----------
+    kind : "rnn" (one state line) or "lstm" (C along the top, h along the bottom)
+    steps : int, T (3 to 5); the figure is 9.6 inches wide at T = 3 (legible shown 768 px wide) and grows
+        with T at the same scale
+
+    Returns
+    -------
+    ax
+    """
+    if kind not in ("rnn", "lstm"):
+        raise ValueError(f"kind must be 'rnn' or 'lstm'; got {kind!r}")
+    if not 3 <= steps <= 5:
+        raise ValueError(f"steps must be 3 to 5; got {steps}")
+    T, is_lstm = steps, kind == "lstm"
+    S, bw = 7.6, 2.2                                       # step spacing, box width
+    bh = 5.6 if is_lstm else 2.0                           # box height
+    yh, ydh = (-2.4, -1.4) if is_lstm else (-0.45, 0.45)   # forward h, backward dh
+    yc, ydc = 2.4, 1.4                                     # forward C, backward dC (LSTM only)
+    xs = [S * k for k in range(T)]
+    dx_c, dx_h = 2.9, (4.1 if is_lstm else 2.9)            # the sums, right of each copy's centre
+    y_top, y_bot = bh / 2, -bh / 2
+    y_loss = y_top + 2.0
+    cache = ([["$f_{t}$", "$i_{t}$"], [r"$\tilde{{C}}_{t}$", "$o_{t}$"], ["$C_{p}$", "$C_{t}$"],
+              ["$h_{p}$", "$x_{t}$"]] if is_lstm else [["$h_{p}$"], ["$x_{t}$"], ["$h_{t}$"]])
+    row, w = 0.62, (2.3 if is_lstm else 1.3)               # the cache's line height and width
+    y_cache = y_bot - 2.45                                 # the cache's top
+    y_W = y_cache - row * len(cache) - 1.9
+    left, right = xs[0] - bw / 2 - 4.4, xs[-1] + dx_h + 2.3
+    top = y_loss + 2.0
+    bottom = y_W - 1.6
+    inch = 9.6 / (right - left - S * (T - 3))             # 9.6 inches wide at T = 3, the same scale for any T
+    ax = _new_ax(ax, (inch * (right - left), inch * (top - bottom)), (left, right), (bottom, top))
+
+    def sub(s, k, color=INK):
+        return dict(s=f"${s}_{{{k}}}$", fontsize=LABEL_PT, color=color)
+
+    def times_f(x, t):  # C_{t-1} reached C_t through f_t: the way back multiplies by it
+        _pointwise(ax, (x, ydc), "×", r=0.3)
+        ax.text(x, ydc - 0.4, ha="center", va="top", **sub("f", t))
+
+    x_in = xs[0] - bw / 2 - 3.0                            # where h_0 (C_0) enter and dh_0 (dC_0) leave
+    for k, X in enumerate(xs):
+        t = k + 1
+        edge_l, edge_r = X - bw / 2 - 0.1, X + bw / 2 + 0.1
+        _module_box(ax, (X, 0), w=bw, h=bh)
+        _badge(ax, (X - bw / 2, y_top), T - k)
+        # forward: x_t from below, h_t up to the step's loss, the states along the chain(s)
+        xx = X - 0.35
+        _arrow(ax, (xx, y_bot - 1.5), (xx, y_bot - 0.1))
+        ax.text(xx, y_bot - 1.6, va="top", ha="center", **sub("x", t))
+        xl = X - 0.3
+        _arrow(ax, (xl, y_top + 0.1), (xl, y_loss - 0.45))
+        ax.text(xl - 0.15, (y_top + y_loss) / 2 - 0.05, ha="right", va="center", **sub("h", t))
+        ax.add_patch(patches.FancyBboxPatch((xl - 0.6, y_loss - 0.4), X + dx_h - xl + 1.2, 0.8,
+                                            boxstyle="round,pad=0.06", fc="#e5e5e5", ec=INK, lw=1.2, zorder=3))
+        ax.text((xl + X + dx_h) / 2, y_loss, ha="center", va="center", zorder=4, **sub("L", t))
+        x_from = xs[k - 1] + bw / 2 + 0.1 if k else x_in
+        for y, s in ((yh, "h"),) + (((yc, "C"),) if is_lstm else ()):
+            _arrow(ax, (x_from, y), (edge_l, y))
+            if k == 0:
+                ax.text(x_in - 0.15, y, ha="right", va="center", **sub(s, 0))
+        # backward: dL_t/dh_t from the loss and dh from step t+1 are added and go into the copy
+        x_next = xs[k + 1] - bw / 2 - 0.1 if k < T - 1 else X + dx_h + 1.6
+        xh = X + dx_h
+        for y in ((yc, ydc) if is_lstm else ()):
+            _bridge(ax, xh, y)                             # the loss's gradient passes over the C lines
+        _back(ax, [(xh, y_loss - 0.45), (xh, ydh + 0.3)], zorder=3.6)
+        _sum(ax, (xh, ydh))
+        _back(ax, [(x_next, ydh), (xh + 0.3, ydh)])
+        _back(ax, [(xh - 0.3, ydh), (edge_r, ydh)])
+        ax.text(xh - 0.15, (y_top + y_loss) / 2 - 0.05, rf"$\partial L_{t} / \partial h_{t}$", ha="right",
+                va="center", fontsize=LABEL_PT, color=BACKWARD)
+        x_dh = (xh - 0.3 + edge_r) / 2 - (0.45 if is_lstm else 0)  # the LSTM's: left of the branch to C
+        ax.text(x_dh, ydh - 0.12 if is_lstm else ydh + 0.12, ha="center", va="top" if is_lstm else "bottom",
+                **sub("dh", t, BACKWARD))
+        if k < T - 1:
+            ax.text((xh + x_next) / 2 + (0.15 if is_lstm else 0), ydh + 0.12, "$dh_{next}$", ha="center",
+                    va="bottom", fontsize=LABEL_PT, color=BACKWARD)
+        if is_lstm:
+            # dC_t: from C_{t+1} through f_{t+1}, plus from h_t back through o_t and tanh
+            xc = X + dx_c
+            _sum(ax, (xc, ydc))
+            _back(ax, [(x_next, ydc), (xc + 0.3, ydc)])
+            _back(ax, [(xc - 0.3, ydc), (edge_r, ydc)])
+            ax.text((xc - 0.3 + edge_r) / 2, ydc + 0.12, ha="center", va="bottom", **sub("dC", t, BACKWARD))
+            _back(ax, [(xc, ydh), (xc, ydc - 0.3)])
+            _pointwise(ax, (xc, ydh + 0.8), "×", r=0.3)
+            ax.text(xc + 0.4, ydh + 0.8, ha="left", va="center", **sub("o", t))
+            _pointwise(ax, (xc, ydc - 0.95), "tanh′", wide=True)
+            if k < T - 1:
+                times_f(xs[k + 1] - bw / 2 - 0.75, t + 1)
+        if k == T - 1:                                     # nothing comes back from beyond step T
+            for y in ((ydc, ydh) if is_lstm else (ydh,)):
+                ax.text(x_next + 0.15, y, "0", ha="left", va="center", fontsize=12, color=BACKWARD)
+        if k == 0:
+            for y, s in ((ydh, "dh"),) + (((ydc, "dC"),) if is_lstm else ()):
+                _back(ax, [(edge_l, y), (x_in, y)])
+                if s == "dC":
+                    times_f(X - bw / 2 - 0.75, 1)
+                ax.text(x_in - 0.15, y, ha="right", va="center", **sub(s, 0, BACKWARD))
+        # this step's dW, down into the one shared W
+        xw = X + 0.8
+        _back(ax, [(xw, y_bot - 0.1), (xw, y_W + 0.55)])
+        ax.text(xw + 0.15, y_W + 0.95, ha="left", va="center", **sub("dW", t, BACKWARD))
+        # the cache: what the forward keeps for this step's backward
+        lines = [", ".join(s.format(t=t, p=t - 1) for s in line) for line in cache]
+        ax.add_patch(patches.FancyBboxPatch((xx - w / 2, y_cache - row * len(cache) - 0.15), w,
+                                            row * len(cache) + 0.15, boxstyle="round,pad=0.08", fc="white",
+                                            ec="#7f7f7f", lw=1.0, ls=(0, (1, 1.5)), zorder=3))
+        for j, s in enumerate(lines):
+            ax.text(xx, y_cache - row * (j + 0.5), s, ha="center", va="center", fontsize=LABEL_PT, zorder=4)
+    # the shared weights and the sum of the steps' gradients
+    x0, x1 = xs[0] - bw / 2, xs[-1] + dx_h + 0.6
+    ax.add_patch(patches.FancyBboxPatch((x0, y_W - 0.45), x1 - x0, 0.9, boxstyle="round,pad=0.06", fc=LAYER,
+                                        ec=INK, lw=1.3, zorder=3))
+    total = " + ".join(f"dW_{{{t}}}" for t in range(1, T + 1))
+    ax.text((x0 + x1) / 2, y_W, f"$dW = {total}$", ha="center", va="center", fontsize=LABEL_PT, zorder=4)
+    ax.text(x0 - 0.3, y_W, "one W, shared\nby every step", ha="right", va="center", fontsize=11,
+            linespacing=1.2)
+    alike = r"$W_f, W_i, W_C, W_o$ and the biases alike" if is_lstm else "the bias $b$ alike"
+    ax.text((x0 + x1) / 2, y_W - 0.7, alike, ha="center", va="top", fontsize=LABEL_PT)
+    ax.text(xs[0] - 0.35 - w / 2 - 0.3, y_cache - 0.1,
+            "cache: what\nthe forward\nkeeps for the\nstep's backward", ha="right", va="top", fontsize=11,
+            linespacing=1.25)
+    # the key
+    yk = top - 0.55
+    kx = left + 0.3
+    _arrow(ax, (kx, yk), (kx + 1.6, yk))
+    ax.text(kx + 1.85, yk, "forward: values", ha="left", va="center", fontsize=11)
+    kx += 7.0
+    _back(ax, [(kx, yk), (kx + 1.6, yk)])
+    ax.text(kx + 1.85, yk, "backward: gradients", ha="left", va="center", fontsize=11, color=BACKWARD)
+    kx += 8.2
+    _badge(ax, (kx + 0.3, yk), 1)
+    ax.text(kx + 0.85, yk, "order of the backward pass", ha="left", va="center", fontsize=11)
+    return ax
+
+
+def rnn_bptt(ax=None):
+    """The RNN unrolled over three steps with its backward pass (see ``bptt_unrolled``)."""
+    return bptt_unrolled("rnn", 3, ax=ax)
+
+
+def lstm_bptt(ax=None):
+    """The LSTM chain unrolled over three steps with its backward pass on both lines (see ``bptt_unrolled``)."""
+    return bptt_unrolled("lstm", 3, ax=ax)

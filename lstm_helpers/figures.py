@@ -104,6 +104,22 @@ def _gradient_flow():
     return g.image.value, alt
 
 
+def _gradient_check():
+    from . import widgets
+    g = widgets.GradientCheckExplorer()
+    (e64, m64), (e32, m32) = g.best("float64"), g.best("float32")
+    v = g.values
+    alt = (f"On log-log axes, the relative error of a gradient check by central differences against the step eps, "
+           f"from 1e-12 to 1e-1, for a small LSTM in float64 and in float32. As eps shrinks from 1e-1 the error "
+           f"falls like eps squared (truncation: {v['float64'][-1]:.1e} in float64 and {v['float32'][-1]:.1e} in "
+           f"float32 at eps = 1e-1), until round-off takes over and it rises like 1/eps: at eps = 1e-12 it is "
+           f"{v['float64'][0]:.1e} in float64 and {v['float32'][0]:.1f} in float32, where a + eps rounds back to a. "
+           f"Float64 is lowest, {m64:.1e}, at eps = {e64:.1e}; float32 is lowest, {m32:.1e}, at eps = {e32:.1e}, "
+           f"above the pass mark of 1e-6. The marker is at eps = {g.record['eps']:.0e}: {g.record['float64']:.1e} "
+           f"in float64, {g.record['float32']:.1e} in float32.")
+    return g.image.value, alt
+
+
 FIGURES = {  # file stem -> a function returning (PNG bytes, alt text)
     "rnn_loop": _drawing("rnn_loop", diagrams.rnn_loop),
     "rnn_unrolled": _drawing("rnn_unrolled", diagrams.rnn_unrolled),
@@ -118,12 +134,15 @@ FIGURES = {  # file stem -> a function returning (PNG bytes, alt text)
     "lstm_cell": _drawing("lstm_cell", diagrams.lstm_cell),
     **{f"lstm_{part}": _drawing(f"lstm_{part}", lambda part=part: diagrams.lstm_cell(highlight=part))
        for part in ("forget", "input", "update", "output")},
+    "rnn_bptt": _drawing("rnn_bptt", diagrams.rnn_bptt),
+    "lstm_bptt": _drawing("lstm_bptt", diagrams.lstm_bptt),
     "gate_explorer": _gate_explorer,
     "sequence_stepper": _sequence_stepper,
     "rnn_stepper": _rnn_stepper,
     "memory_stepper": _memory_stepper,
     "forget_survival": _forget_survival,
     "gradient_flow": _gradient_flow,
+    "gradient_check": _gradient_check,
 }
 
 

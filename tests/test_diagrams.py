@@ -19,6 +19,7 @@ STATIC = {
     "gap_short": lambda: diagrams.dependency_gap("short"), "gap_long": lambda: diagrams.dependency_gap("long"),
     "module_rnn": lambda: diagrams.repeating_module("rnn"), "module_lstm": lambda: diagrams.repeating_module("lstm"),
     "notation": diagrams.notation_legend, "sequence_shapes": diagrams.sequence_shapes,
+    "rnn_bptt": diagrams.rnn_bptt, "lstm_bptt": diagrams.lstm_bptt,
 }
 
 
@@ -201,3 +202,112 @@ def test_ctc_panel_merges_to_the_word_it_shows():
     ax = diagrams.sequence_shapes()
     shown = [t.get_text() for t in ax.texts]
     assert all(c in shown for c in letters) and "read all, then write" in " ".join(shown)
+
+
+# The BPTT drawings (chapter 08, section 1)
+BPTT_SHOWN_PX = 768  # the width chapter 08 shows them at
+
+
+def _texts_inside(ax, patch):
+    box = patch.get_bbox()
+    return [t.get_text() for t in ax.texts if t.get_text().strip() and box.contains(*t.get_position())]
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("T", [3, 4])
+def test_bptt_drawing_shows_order_cache_and_the_sum_over_steps(kind, T):
+    ax = diagrams.bptt_unrolled(kind, T)
+    names = {t.get_text() for t in ax.texts}
+    # the backward order: badges on the copies, left to right T, T-1, ..., 1
+    white = [t for t in ax.texts if t.get_color() == "white"]
+    key_y = max(t.get_position()[1] for t in white)  # the key's badge sits above the drawing
+    on_copies = sorted((t for t in white if t.get_position()[1] < key_y), key=lambda t: t.get_position()[0])
+    assert [t.get_text() for t in on_copies] == [str(T - k) for k in range(T)]
+    # under each copy, its cache
+    caches = sorted((p for p in ax.patches if isinstance(p, patches.FancyBboxPatch) and p.get_linestyle() != "solid"),
+                    key=lambda p: p.get_x())
+    assert len(caches) == T
+    for t, box in enumerate(caches, start=1):
+        items = {i for line in _texts_inside(ax, box) for i in line.split(", ")}
+        want = {f"$h_{t - 1}$", f"$x_{t}$"} | ({f"$h_{t}$"} if kind == "rnn" else
+                                             {f"$f_{t}$", f"$i_{t}$", rf"$\tilde{{C}}_{t}$", f"$o_{t}$",
+                                              f"$C_{t - 1}$", f"$C_{t}$"})
+        assert items == want, f"step {t}: {items ^ want}"
+    # every step's dW into one shared W, which sums them
+    assert "$dW = " + " + ".join(f"dW_{{{t}}}" for t in range(1, T + 1)) + "$" in names
+    assert {f"$dW_{{{t}}}$" for t in range(1, T + 1)} <= names
+    # the ends of the chain: initial states in, their gradients out, zero from beyond step T
+    states = ("h", "C") if kind == "lstm" else ("h",)
+    assert {f"${s}_{{0}}$" for s in states} | {f"$d{s}_{{0}}$" for s in states} <= names
+    assert sum(t.get_text() == "0" for t in ax.texts) == len(states)
+    if kind == "lstm":  # dC_t: from C_{t+1} through f_{t+1}, and from h_t through o_t and tanh
+        assert {f"$f_{{{t}}}$" for t in range(1, T + 1)} <= names and "tanh′" in names
+        assert {f"$o_{{{t}}}$" for t in range(1, T + 1)} <= names
+    assert {"forward: values", "backward: gradients", "order of the backward pass"} <= names
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+def test_bptt_backward_is_dashed_and_forward_solid(kind):
+    """The backward pass is told by its dashes as well as its colour; heads sit at the ends of dashed lines."""
+    from matplotlib.colors import to_hex
+    ax = diagrams.bptt_unrolled(kind)
+    lines = list(ax.lines)
+    assert lines and all(to_hex(line.get_color()) == diagrams.BACKWARD and line.get_linestyle() == "--"
+                         for line in lines)
+    ends = [line.get_xydata()[-1] for line in lines]
+    heads = [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+    for h in heads:
+        color = to_hex(h.arrow_patch.get_edgecolor())
+        assert color in (diagrams.BACKWARD, diagrams.INK)
+        if color == diagrams.BACKWARD:
+            assert any(np.allclose(h.xyann, e) for e in ends), "a backward head without its dashed line"
+    assert sum(to_hex(h.arrow_patch.get_edgecolor()) == diagrams.INK for h in heads) >= 3 * 3  # x, h up, chain
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+@pytest.mark.parametrize("T", [3, 4, 5])
+def test_bptt_text_stays_clear_of_text_and_lines(kind, T):
+    """No label overlaps another or a line, none leaves the figure; only the symbols of the pointwise
+    operations (drawn over their lines) sit on a line."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    ax = diagrams.bptt_unrolled(kind, T)
+    fig = ax.figure
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts if t.get_text().strip()]
+    for s, b in boxes:
+        assert fig.bbox.x0 <= b.x0 and b.x1 <= fig.bbox.x1 and fig.bbox.y0 <= b.y0 and b.y1 <= fig.bbox.y1, s
+    for i, (s, a) in enumerate(boxes):
+        for r, b in boxes[i + 1:]:
+            assert not (a.x0 < b.x1 - 1 and b.x0 < a.x1 - 1 and a.y0 < b.y1 - 1 and b.y0 < a.y1 - 1), (s, r)
+    segments = [ax.transData.transform(line.get_xydata()) for line in ax.lines]
+    segments += [ax.transData.transform([t.xyann, t.xy]) for t in ax.texts if getattr(t, "arrow_patch", None)]
+    u = np.linspace(0, 1, 60)[:, None]
+    for s, b in boxes:
+        if s in ("×", "+", "tanh′"):
+            continue
+        b = b.padded(-1.5)
+        for pts in segments:
+            for p, q in zip(pts[:-1], pts[1:]):
+                on = p + u * (q - p)
+                inside = (on[:, 0] > b.x0) & (on[:, 0] < b.x1) & (on[:, 1] > b.y0) & (on[:, 1] < b.y1)
+                assert not inside.any(), f"{s!r} sits on a line"
+
+
+@pytest.mark.parametrize("name", ["rnn_bptt", "lstm_bptt"])
+def test_bptt_text_is_legible_at_the_width_chapter_08_shows(name):
+    """8 pt or more at 768 px; mathtext subscripts count at 0.7 of their size."""
+    import re
+    ax = getattr(diagrams, name)()
+    scale = BPTT_SHOWN_PX / (ax.figure.get_figwidth() * 96)
+    for t in ax.texts:
+        if t.get_text().strip():
+            pt = t.get_fontsize() * (0.7 if re.search(r"\$.*[_^].*\$", t.get_text()) else 1.0) * scale
+            assert pt >= 8.0, f"{t.get_text()!r} reads as {pt:.1f} pt"
+
+
+def test_bptt_rejects_what_it_cannot_draw():
+    with pytest.raises(ValueError, match="kind"):
+        diagrams.bptt_unrolled("gru")
+    with pytest.raises(ValueError, match="steps"):
+        diagrams.bptt_unrolled("rnn", 2)
