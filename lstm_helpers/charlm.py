@@ -5,6 +5,10 @@ and the simple baselines a model is measured against.
 
 tau = 1 samples from the model's own distribution; tau -> 0 approaches the most likely
 character (greedy); tau > 1 flattens the distribution towards uniform.
+
+code_features, states_over_text and unit_correlations look inside a trained model for units whose
+state follows something a reader can name in source code (in a string, bracket depth, column), as
+Karpathy, Johnson & Fei-Fei (2015, "Visualizing and Understanding Recurrent Networks") did.
 """
 import numpy as np
 
@@ -152,3 +156,109 @@ def compressor_bits_per_char(train_text, val_text, method="zlib"):
         raise ValueError(f"method must be one of {sorted(squeeze)}; got {method!r}")
     a, b = train_text.encode("utf-8"), val_text.encode("utf-8")
     return (len(squeeze[method](a + b)) - len(squeeze[method](a))) * 8 / len(val_text)
+
+
+CODE_FEATURES = ("in a string", "in a comment", "bracket depth", "column", "indentation")
+
+
+def code_features(text):
+    """Things a reader can name at every character of Python source, each after reading that character.
+
+    A small scanner, not Python's tokenizer (whose tokens differ between versions), and it agrees
+    with the tokenizer's string literals on the course's code (tests/test_charlm.py).
+
+    Returns
+    -------
+    dict of ndarray of shape (len(text),), one for each name in CODE_FEATURES:
+    "in a string"   1 from a string's opening quote up to the last character of its closing quote
+                    (at that character the string is closed), else 0; prefixes (r, b, f) are outside
+    "in a comment"  1 from # to the end of its line (the newline is outside), else 0
+    "bracket depth" the brackets (, [ and { open outside strings and comments
+    "column"        the characters of the current line read so far (0 at a newline)
+    "indentation"   the spaces that begin the current line, as far as they have been read
+    """
+    n = len(text)
+    out = {name: np.zeros(n) for name in CODE_FEATURES}
+    quote, comment, depth, column, indent, leading = None, False, 0, 0, 0, True
+    k = 0
+    while k < n:
+        ch = text[k]
+        if quote is not None:                                   # inside a string
+            if ch == "\\":
+                span, inside = 2, [1, 1]                        # an escape: the next character cannot close it
+            elif text.startswith(quote, k):
+                span, quote = len(quote), None
+                inside = [1] * (span - 1) + [0]                 # closed only at its last quote
+            else:
+                span, inside = 1, [1]
+        else:
+            span, inside = 1, [0]
+            if comment:
+                comment = ch != "\n"
+            elif ch == "#":
+                comment = True
+            elif ch in "'\"":
+                quote = ch * 3 if text.startswith(ch * 3, k) else ch
+                span, inside = len(quote), [1] * len(quote)
+            elif ch in "([{":
+                depth += 1
+            elif ch in ")]}":
+                depth -= 1
+        for j, s in zip(range(k, min(k + span, n)), inside):
+            if text[j] == "\n":
+                column, indent, leading = 0, 0, True
+            else:
+                column += 1
+                leading = leading and text[j] == " "
+                indent += leading
+            out["in a string"][j] = s
+            out["in a comment"][j] = comment and text[j] != "\n"
+            out["bracket depth"][j], out["column"][j], out["indentation"][j] = depth, column, indent
+        k += span
+    return out
+
+
+def states_over_text(model, ids, vocab_size, seq_len=1000):
+    """What each unit of ``model`` holds after every character of a text read in order, the state carried.
+
+    The state of an LSTM's memory is its cell state C_t; an RNN has only h_t. Read as
+    ``stream_bits_per_char`` reads (one stream, chunks only bound the memory), from zeros.
+
+    Returns
+    -------
+    ndarray of shape (N, H): row t - 1 is C_t (LSTM) or h_t (RNN), after reading character t
+    """
+    from . import lstm, rnn
+    ids = np.asarray(ids)
+    eye = np.eye(vocab_size, dtype=model.params["W_y"].dtype)
+    p, rows, state = model.cell_params, [], ()
+    for start in range(0, len(ids), seq_len):
+        x = eye[ids[None, start:start + seq_len]]                          # (1, k, V)
+        if model.cell == "lstm":
+            out, _ = lstm.forward(p, x, *state)
+            state, states = (out.h[:, -1], out.c[:, -1]), out.c[0]          # (k, H)
+        else:
+            hs, _ = rnn.forward(p, x, *state)
+            state, states = (hs[:, -1],), hs[0]                             # (k, H)
+        rows.append(states)
+    return np.concatenate(rows)                                             # (N, H)
+
+
+def unit_correlations(states, feature):
+    """The correlation (Pearson's r) of every unit's state with a feature of the text.
+
+    Parameters
+    ----------
+    states : ndarray of shape (N, H)
+    feature : ndarray of shape (N,)
+
+    Returns
+    -------
+    r : ndarray of shape (H,); 0 for a unit (or a feature) that never changes
+    """
+    s = np.asarray(states, dtype=np.float64)
+    f = np.asarray(feature, dtype=np.float64)
+    s = s - s.mean(axis=0)                                                  # (N, H)
+    f = f - f.mean()                                                        # (N,)
+    norms = np.sqrt((s ** 2).sum(axis=0) * (f ** 2).sum())                  # (H,)
+    return np.divide(f @ s, norms, out=np.zeros(s.shape[1]), where=norms > 0)

@@ -1,4 +1,4 @@
-"""Interactive explorers for the chapters (ipywidgets). Wiring only: the math is lstm, rnn, gradflow.
+"""Interactive explorers for the chapters (ipywidgets). Wiring only: the math is lstm, rnn, gradflow, gradcheck.
 
 GateExplorer          one LSTM step with sliders for the inputs, weights and biases, and gates
                       that can be forced by hand; the live cell diagram and a readout.
@@ -7,19 +7,24 @@ SequenceStepper       an LSTM (or RNN) over a short sequence: step t by t (t = 1
 GradientFlowExplorer  ||dh_T/dh_t|| against the distance T - t for an RNN and an LSTM on the
                       same footing (one slider for rho of every recurrent block, one for the
                       forget bias); for the LSTM also the cell path alone, the product of f.
+GradientCheckExplorer the relative error of a central-difference gradient check against the step
+                      eps, float64 and float32 (log-log): truncation on the right, round-off on the left.
+SampleExplorer        the text a trained character model writes after a prime, at the temperature on the
+                      slider (each temperature with its own fixed generator: the same text every time).
 
 Each one is a VBox that owns its controls and its display, works with no arguments
 (a default demo) and shows any error of its callbacks in an Output below it.
 Displays are PNG bytes assigned to an ipywidgets.Image: no flicker, no clear_output,
 the same in JupyterLab, Notebook 7 and Voila.
 """
+import dataclasses
 import html
 import traceback
 
 import ipywidgets as W
 import numpy as np
 
-from . import diagrams, gradflow, lstm, plots, rnn
+from . import charlm, diagrams, gradflow, lstm, plots, rnn
 from .activations import sigmoid
 
 GATE_NAMES = {"f": "forget gate f", "i": "input gate i", "g": "candidate C̃", "o": "output gate o"}
@@ -550,15 +555,19 @@ class LiveLossCurve(W.Image):
 
     Parameters
     ----------
-    baseline : float or None, drawn as a dashed line (e.g. tasks.ADDING_BASELINE_MSE)
+    baseline : float or None, drawn as a dashed line (e.g. tasks.ADDING_BASELINE_MSE), in the units shown
+    scale : float, every loss is drawn multiplied by it (1 / ln 2: a cross-entropy in nats drawn in bits)
+    ylabel : str, the loss axis's label
+    logy : bool, a log-scale loss axis
     """
 
-    def __init__(self, baseline=None, **kwargs):
+    def __init__(self, baseline=None, scale=1.0, ylabel="loss", logy=True, **kwargs):
         super().__init__(format="png", layout=W.Layout(width="560px"), **kwargs)
         from matplotlib.figure import Figure
         self.figure = Figure(figsize=(4.67, 2.8), layout="constrained")  # 560 x 336 px at 120 dpi
         self.ax = self.figure.add_subplot()
         self.baseline = baseline
+        self.scale, self.ylabel, self.logy = float(scale), ylabel, logy
         self.histories = {}
         self.redraw()
 
@@ -573,11 +582,14 @@ class LiveLossCurve(W.Image):
         """Draw every tracked run (training loss smoothed, validation loss as points)."""
         self.ax.clear()
         for k, (label, hist) in enumerate(self.histories.items()):
-            plots.loss_curve(hist, ax=self.ax, label=label,
+            if self.scale != 1.0:
+                hist = dataclasses.replace(hist, loss=[v * self.scale for v in hist.loss],
+                                           val_loss=[v * self.scale for v in hist.val_loss])
+            plots.loss_curve(hist, ax=self.ax, label=label, logy=self.logy,
                              baseline=self.baseline if k == len(self.histories) - 1 else None)
+        self.ax.set_ylabel(self.ylabel)
         if not self.histories:
             self.ax.set_xlabel("training step")
-            self.ax.set_ylabel("loss")
             self.ax.text(0.5, 0.5, "waiting for the first validation…", ha="center", va="center",
                          transform=self.ax.transAxes, color="0.5")
         self.value = plots.png_bytes(self.figure, dpi=120)
@@ -669,3 +681,197 @@ class ForgetSurvivalExplorer(_Explorer):
         self.line_bias.set_ydata(np.maximum(bias, 1e-30))
         self.note.set_text(f"σ(b_f) = {bias[0]:.3f};  after {self.T} steps: {cell[-1]:.1e} left")
         self.image.value = self.frames.png(artists=(self.line_cell, self.line_bias, self.note))
+
+
+class GradientCheckExplorer(_Explorer):
+    """How the step eps of central differences sets the error of a gradient check, in float64 and float32.
+
+    One small LSTM loss (``gradcheck.lstm_example``: B = 2, T = 3, D = H = 2, all 40 parameters) is
+    checked against lstm.backward once for every eps of the grid, 1e-12 to 1e-1 half a decade apart,
+    in float64 and again in float32 (the same numbers, rounded), when the explorer is made (about half
+    a second here); the slider only moves the marker. On the right the error falls like eps^2 as eps
+    shrinks (truncation), on the left it rises like 1/eps (round-off); where float32 can no longer
+    tell a + eps from a, the numerical gradient is 0 and the error is 1.
+
+    Parameters
+    ----------
+    seed : int, for the LSTM's parameters, inputs and loss weights
+    eps : starting step, a point of the grid (default 1e-6, numerical_gradient's default)
+    """
+
+    GRID = 10.0 ** np.arange(-12, -0.9, 0.5)  # 1e-12, 3.2e-12, ..., 1e-1
+    PASS = 1e-6  # what a correct float64 backward must reach (tests/, DESIGN.md)
+    STYLES = {"float64": dict(color="#1b9e77", lw=2.2, marker="o", ms=4),
+              "float32": dict(color="#d95f02", lw=2.2, ls="--", marker="s", ms=4)}
+
+    def __init__(self, seed=0, eps=1e-6):
+        super().__init__()
+        self._init_errors()
+        from . import gradcheck
+        self.values = {"eps": self.GRID}
+        for name, dtype in (("float64", np.float64), ("float32", np.float32)):
+            self.values[name] = gradcheck.errors_by_step(
+                *gradcheck.lstm_example(np.random.default_rng(seed), dtype=dtype), self.GRID)
+        self.eps = W.FloatLogSlider(value=eps, base=10, min=-12, max=-1, step=0.5, description="step ε",
+                                    readout_format=".1e", continuous_update=True,
+                                    style={"description_width": "initial"}, layout=W.Layout(width="420px"))
+        from matplotlib.figure import Figure
+        fig = Figure(figsize=(6.0, 3.7), layout="constrained")  # 720 x 444 px at 120 dpi
+        self.ax = ax = fig.add_subplot()
+        for name, style in self.STYLES.items():
+            ax.plot(self.GRID, self.values[name], label=name, **style)
+        ax.axhline(self.PASS, color="0.45", lw=1, ls=":", label="1e-6, the pass mark in float64")
+        e64 = self.values["float64"]
+        k = int(np.argmin(e64))  # guides one decade under the float64 curve, through its two branches
+        left, right = self.GRID[:k - 1], self.GRID[k + 2:]
+        c_left = np.median(e64[:k - 1] * left) / 10
+        c_right = np.median(e64[k + 2:] / right ** 2) / 10
+        ax.plot(left, c_left / left, color="0.3", lw=1)
+        ax.plot(right, c_right * right ** 2, color="0.3", lw=1)
+        ax.text(left[len(left) // 2], c_left / left[len(left) // 2] / 4, "round-off ∝ 1/ε", ha="right",
+                va="top", fontsize=9, color="0.2")
+        ax.text(right[2], c_right * right[2] ** 2 / 100, "truncation ∝ ε²",
+                ha="left", va="top", fontsize=9, color="0.2")  # below the guide, on the side away from the data
+        ax.text(self.GRID[0], 0.2, "float32: a + ε rounds back to a", ha="left", va="top", fontsize=9,
+                color=self.STYLES["float32"]["color"])
+        self.vline = ax.axvline(eps, color="0.5", lw=1)
+        self.markers = {name: ax.plot([eps], [1.0], ls="none", marker="o", ms=10, mfc="none", mew=2,
+                                      color=self.STYLES[name]["color"])[0] for name in self.STYLES}
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(self.GRID[0] / 2, self.GRID[-1] * 2)
+        ax.set_ylim(1e-14, 10)
+        ax.set_xlabel("step ε of the central difference")
+        ax.set_ylabel("relative error")
+        self.note = ax.set_title(" ", loc="left", fontsize=9)  # above the axes: never on a curve
+        fig.legend(loc="outside lower center", ncols=3, fontsize=9, frameon=False)  # under the axes, off the data
+        self.figure = fig
+        self._moving = (self.vline, *self.markers.values(), self.note)
+        for a in self._moving:
+            a.set_animated(True)  # drawn over a static background in each frame
+        self.frames = plots.PaintedFigure(fig, dpi=120)
+        self.image = W.Image(format="png", layout=W.Layout(width="720px"))
+        self.readout = W.HTML()
+        self.eps.observe(self._guarded(self._render), "value")
+        self._render()
+        self.children = [self.eps, self.image, self.readout, self.errors]
+
+    def index(self, eps):
+        """The grid point nearest to ``eps`` (in log10)."""
+        k = int(round((np.log10(eps) - np.log10(self.GRID[0])) / 0.5))
+        return min(max(k, 0), len(self.GRID) - 1)
+
+    def best(self, name):
+        """(eps, relative error) where the curve ``name`` ("float64" or "float32") is lowest."""
+        k = int(np.argmin(self.values[name]))
+        return float(self.GRID[k]), float(self.values[name][k])
+
+    def _render(self):
+        k = self.index(self.eps.value)
+        eps = float(self.GRID[k])
+        self.record = {"eps": eps, **{name: float(self.values[name][k]) for name in self.STYLES}}
+        self.vline.set_xdata([eps, eps])
+        for name, m in self.markers.items():
+            m.set_data([eps], [self.record[name]])
+        self.note.set_text(f"ε = {eps:.1e}: relative error {self.record['float64']:.1e} in float64, "
+                           f"{self.record['float32']:.1e} in float32")
+        self.image.value = self.frames.png(artists=self._moving)
+        rows = "".join(f"<tr><td style='padding-right:12px'>{name}</td><td style='font-family:monospace'>"
+                       f"{self.record[name]:.1e}</td><td style='padding-left:12px'>lowest: "
+                       f"{self.best(name)[1]:.1e} at ε = {self.best(name)[0]:.1e}</td></tr>" for name in self.STYLES)
+        self.readout.value = (f"<table style='font-size:13px'><tr><th style='text-align:left'>ε = {eps:.1e}</th>"
+                              f"<th>relative error</th><th></th></tr>{rows}</table>")
+
+
+class SampleExplorer(_Explorer):
+    """What a trained character model writes after a fixed prime, at the temperature on the slider.
+
+    Each temperature τ of the slider (0.2 to 1.5, a tenth apart) draws with its own generator,
+    ``np.random.default_rng([seed, round(10 τ)])``, so one setting always shows the same text. A text
+    is drawn by ``charlm.sample`` the first time its temperature is shown, and kept (with its picture).
+    The picture is monospace: the prime grey, each space written a faint dot, lines longer than 80
+    characters wrapped, at most 14 rows.
+
+    Parameters
+    ----------
+    model : SequenceModel, a character model (many_to_one=False); None: an untrained LSTM (H = 64)
+        over the characters of chapter 08's code corpus, which writes noise
+    vocab : tasks.Vocabulary, the model's characters (with model=None: the corpus's)
+    prime : str, the text the model reads before it writes
+    length : int, the characters it writes
+    seed : int
+    temperature : float, where the slider starts
+    """
+
+    TEMPERATURES = tuple(k / 10 for k in range(2, 16))
+    WIDTH, ROWS = 80, 14  # characters per row, rows shown
+
+    def __init__(self, model=None, vocab=None, prime="    def ", length=240, seed=0, temperature=1.0):
+        super().__init__()
+        self._init_errors()
+        if model is None:
+            from . import tasks
+            from .model import SequenceModel
+            vocab = tasks.Vocabulary(tasks.load_code()[0])
+            model = SequenceModel("lstm", vocab.size, 64, vocab.size, np.random.default_rng(seed), loss="xent",
+                                  many_to_one=False, dtype=np.float32)
+        self.model, self.vocab, self.prime, self.length, self.seed = model, vocab, prime, int(length), seed
+        self.samples, self.pictures = {}, {}  # temperature -> the text written at it, and its PNG
+        self.temperature = W.FloatSlider(value=temperature, min=self.TEMPERATURES[0], max=self.TEMPERATURES[-1],
+                                         step=0.1, description="temperature τ", readout_format=".1f",
+                                         continuous_update=True, style={"description_width": "initial"},
+                                         layout=W.Layout(width="420px"))
+        from matplotlib.figure import Figure
+        fig = Figure(figsize=(7.2, 2.55))  # 720 x 255 px at 100 dpi: 14 rows of 80 characters at 10 pt
+        style = dict(x=0.01, y=0.97, ha="left", va="top", family="monospace", fontsize=10, parse_math=False,
+                     linespacing=1.25)
+        self.layers = {"prime": fig.text(s="", color="0.55", **style), "space": fig.text(s="", color="0.7", **style),
+                       "text": fig.text(s="", color="k", **style)}
+        self.figure = fig
+        self.image = W.Image(format="png", layout=W.Layout(width="720px"))
+        self.readout = W.HTML()
+        self.temperature.observe(self._guarded(self._render), "value")
+        self._render()
+        self.children = [self.temperature, self.image, self.readout, self.errors]
+
+    def sample(self, temperature):
+        """The text written at ``temperature`` (rounded to a stop of the slider), drawn once and kept."""
+        t = min(self.TEMPERATURES, key=lambda s: abs(s - temperature))
+        if t not in self.samples:
+            rng = np.random.default_rng([self.seed, round(10 * t)])
+            self.samples[t] = charlm.sample(self.model, self.vocab, self.prime, self.length, t, rng)
+        return t, self.samples[t]
+
+    def rows(self, text):
+        """prime + text as the picture's rows: (character, is it the prime's) pairs, a row at most WIDTH long."""
+        out, col = [[]], 0
+        for k, ch in enumerate(self.prime + text):
+            if ch == "\n":
+                out.append([])
+                col = 0
+                continue
+            if col == self.WIDTH:
+                out.append([])
+                col = 0
+            out[-1].append((ch, k < len(self.prime)))
+            col += 1
+        return out
+
+    def _render(self):
+        t, s = self.sample(self.temperature.value)
+        rows = self.rows(s)
+        self.record = {"temperature": t, "text": s, "spaces": s.count(" "), "lines": s.count("\n"),
+                       "distinct": len(set(s)), "rows": len(rows)}
+        layers = {"prime": lambda ch, p: ch if p else " ",  # three monospace layers, one colour each
+                  "space": lambda ch, p: "·" if ch == " " and not p else " ",
+                  "text": lambda ch, p: " " if p else ch}
+        for name, show in layers.items():
+            self.layers[name].set_text("\n".join("".join(show(ch, p) for ch, p in row) for row in rows[:self.ROWS]))
+        if t not in self.pictures:
+            self.pictures[t] = plots.png_bytes(self.figure, dpi=100)
+        self.image.value = self.pictures[t]
+        r = self.record
+        more = f" (the picture shows its first {self.ROWS} rows)" if len(rows) > self.ROWS else ""
+        self.readout.value = (f"<span style='font-size:13px'>τ = {t:.1f}: {self.length} characters written "
+                              f"after the grey prime, {r['spaces']} of them spaces (·), {r['lines']} newlines; "
+                              f"{r['distinct']} different characters{more}</span>")

@@ -113,3 +113,68 @@ def test_ngram_and_compressor_baselines():
     assert 0 < charlm.compressor_bits_per_char("", "a quick brown fox", "lzma")
     with pytest.raises(ValueError, match="method"):
         charlm.compressor_bits_per_char("a", "b", "gzip")
+
+
+def test_code_features_by_hand():
+    text = "def f(a, b):  # x(\n    s = 'p(\\'q' + \"\"\"r\n\"\"\"\n"
+    feats = charlm.code_features(text)
+    assert list(feats) == list(charlm.CODE_FEATURES) and all(v.shape == (len(text),) for v in feats.values())
+
+    def at(name, i):
+        return feats[name][i]
+    k = text.index("(")
+    assert at("bracket depth", k - 1) == 0 and at("bracket depth", k) == 1 and at("bracket depth", k + 1) == 1
+    assert at("bracket depth", text.index(")")) == 0                    # closed at the closing bracket
+    c = text.index("#")
+    assert at("in a comment", c - 1) == 0 and at("in a comment", c) == 1 and at("in a comment", c + 3) == 1
+    assert at("bracket depth", c + 3) == 0                               # a bracket in a comment does not count
+    nl = text.index("\n")
+    assert at("in a comment", nl) == 0 and at("column", nl) == 0 and at("column", nl - 1) == nl
+    q = text.index("'")                                                  # 'p(\'q': an escaped quote inside
+    assert at("in a string", q - 1) == 0 and all(at("in a string", i) == 1 for i in range(q, q + 6))
+    assert at("in a string", q + 6) == 0 and at("bracket depth", q + 2) == 0   # closed; its "(" is text
+    t = text.index('"""')                                                # a triple-quoted string over two lines
+    close = text.rindex('"""')
+    assert all(at("in a string", i) == 1 for i in range(t, close + 2)) and at("in a string", close + 2) == 0
+    assert at("indentation", nl + 2) == 2 and at("indentation", nl + 5) == 4 and at("indentation", nl + 6) == 4
+    assert at("indentation", close) == 0 and at("column", nl + 1) == 1   # the line after the string starts at 0
+
+
+def test_code_features_strings_are_the_tokenizers_on_the_held_out_code():
+    import io
+    import tokenize
+    _, val = tasks.load_code()
+    strings = charlm.code_features(val)["in a string"]
+    want = np.zeros(len(val))
+    starts = np.cumsum([0] + [len(line) for line in val.splitlines(keepends=True)])
+    for tok in tokenize.generate_tokens(io.StringIO(val).readline):
+        if tok.type == tokenize.STRING:  # from the opening quote (after any prefix) to the last closing quote
+            a, b = starts[tok.start[0] - 1] + tok.start[1], starts[tok.end[0] - 1] + tok.end[1]
+            want[a + len(tok.string) - len(tok.string.lstrip("rRbBuUfF")):b - 1] = 1
+    assert want.sum() > 10_000
+    np.testing.assert_array_equal(strings, want)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "rnn"])
+def test_states_over_text_are_one_long_run(cell):
+    from lstm_helpers import lstm, rnn
+    rng = np.random.default_rng(3)
+    V = 5
+    m = SequenceModel(cell, V, 4, V, rng, loss="xent", many_to_one=False)
+    ids = rng.integers(0, V, 23)
+    x = np.eye(V)[ids[None]]
+    whole = lstm.forward(m.cell_params, x)[0].c[0] if cell == "lstm" else rnn.forward(m.cell_params, x)[0][0]
+    for seq_len in (5, 23, 1000):                                      # chunks only bound the memory
+        np.testing.assert_allclose(charlm.states_over_text(m, ids, V, seq_len), whole, rtol=1e-12, atol=1e-15)
+
+
+def test_unit_correlations_are_pearsons_r():
+    rng = np.random.default_rng(4)
+    states = rng.standard_normal((50, 3))
+    states[:, 2] = 1.5                                                 # a unit that never changes
+    feature = states[:, 0] + 0.5 * rng.standard_normal(50)
+    r = charlm.unit_correlations(states, feature)
+    assert r.shape == (3,) and r[2] == 0
+    for u in (0, 1):
+        assert abs(r[u] - np.corrcoef(states[:, u], feature)[0, 1]) < 1e-12
+    assert np.all(charlm.unit_correlations(states, np.ones(50)) == 0)

@@ -105,6 +105,8 @@ EXPLORERS = {
     "GradientFlowExplorer": widgets.GradientFlowExplorer,
     "GateDemo": widgets.GateDemo,
     "ForgetSurvivalExplorer": widgets.ForgetSurvivalExplorer,
+    "GradientCheckExplorer": widgets.GradientCheckExplorer,
+    "SampleExplorer": widgets.SampleExplorer,
     "LiveLossCurve": _loss_curve,
 }
 

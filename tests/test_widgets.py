@@ -380,3 +380,114 @@ def test_the_explorer_questions_are_answered_as_the_chapters_say():
         g.sliders["c_prev[0]"].value = c
         hs.append(g.record.h[0])
     assert f"{hs[0]:.2f}" == "0.76" and f"{hs[1]:.2f}" == "0.99"
+
+
+def test_gradient_check_explorer_shows_the_error_of_each_step():
+    from lstm_helpers import gradcheck
+    g = widgets.GradientCheckExplorer()
+    assert g.last_error is None and g.record["eps"] == 1e-6  # starts at numerical_gradient's default
+    np.testing.assert_allclose(np.log10(g.values["eps"]), np.arange(-12, -0.9, 0.5), atol=1e-12)
+    want = gradcheck.errors_by_step(*gradcheck.lstm_example(np.random.default_rng(0)), g.values["eps"])
+    np.testing.assert_array_equal(g.values["float64"], want)  # the curve is gradcheck's, not the widget's own
+    images = set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for k, eps in enumerate(g.values["eps"]):
+            g.eps.value = eps
+            assert g.last_error is None and g.record["eps"] == eps
+            for name in ("float64", "float32"):
+                assert g.record[name] == g.values[name][k]
+                np.testing.assert_array_equal(g.markers[name].get_data(), [[eps], [g.values[name][k]]])
+                assert f"{g.record[name]:.1e} in {name}" in g.note.get_text()
+                assert f"{g.record[name]:.1e}" in g.readout.value
+            assert f"ε = {eps:.1e}" in g.note.get_text()
+            images.add(g.image.value)
+    assert len(images) == len(g.values["eps"])  # the marker moved every time
+    g.eps.value = 2e-5  # between grid points: the nearest one, in log10
+    assert g.record["eps"] == g.values["eps"][np.argmin(abs(np.log10(g.values["eps"] / 2e-5)))]
+    assert [t.get_text() for t in g.ax.texts] == ["round-off ∝ 1/ε", "truncation ∝ ε²", "float32: a + ε rounds back to a"]
+
+
+def test_gradient_check_explorer_regimes():
+    """Truncation on the right (both dtypes alike), round-off on the left, float32's floor far above float64's."""
+    g = widgets.GradientCheckExplorer()
+    e64, e32, eps = g.values["float64"], g.values["float32"], g.values["eps"]
+    right, left = eps >= 1e-4, eps <= 1e-7
+    assert 1.9 < np.polyfit(np.log10(eps[right]), np.log10(e64[right]), 1)[0] < 2.1
+    assert -1.1 < np.polyfit(np.log10(eps[left]), np.log10(e64[left]), 1)[0] < -0.9
+    np.testing.assert_allclose(e32[eps >= 3e-2], e64[eps >= 3e-2], rtol=0.05)
+    assert e32[0] == 1.0 and g.best("float32")[1] > g.PASS > 1e4 * g.best("float64")[1]
+
+
+def test_chapter_08_gradient_check_answers():
+    """The numbers chapter 08 quotes from the explorer (section 4: the question beside it, and the prediction)."""
+    g = widgets.GradientCheckExplorer()
+    (e64, m64), (e32, m32) = g.best("float64"), g.best("float32")
+    assert (f"{e64:.1e}", f"{m64:.1e}") == ("3.2e-06", "2.8e-11")
+    assert (f"{e32:.1e}", f"{m32:.1e}") == ("3.2e-03", "1.3e-05")
+    five = {eps: g.values["float64"][g.index(eps)] for eps in (1e-1, 1e-3, 1e-5, 1e-8, 1e-11)}
+    assert min(five, key=five.get) == 1e-5  # the prediction's answer
+    g.eps.value = 1e-5
+    assert f"{g.record['float64']:.1e}" == "3.4e-11" and f"{g.record['float32']:.1e}" == "3.0e-03"
+
+
+def test_live_loss_curve_can_draw_another_unit():
+    """scale and ylabel (chapter 08: cross-entropy in nats drawn in bits per character); the default is unchanged."""
+    from lstm_helpers import train
+    h = train.History(steps=list(range(1, 41)), loss=list(np.linspace(4.0, 2.0, 40)), val_steps=[20, 40],
+                      val_loss=[3.0, 2.5])
+    plain, bits = widgets.LiveLossCurve(), widgets.LiveLossCurve(baseline=3.5, scale=1 / np.log(2),
+                                                                  ylabel="bits per character", logy=False)
+    for c in (plain, bits):
+        c.track("LSTM")(h)
+    assert plain.ax.get_ylabel() == "loss" and plain.ax.get_yscale() == "log"
+    assert bits.ax.get_ylabel() == "bits per character" and bits.ax.get_yscale() == "linear"
+    lines = {line.get_label(): line.get_ydata() for line in bits.ax.get_lines()}
+    np.testing.assert_allclose(lines["LSTM validation"], np.array([3.0, 2.5]) / np.log(2), rtol=1e-12)
+    np.testing.assert_allclose(lines["baseline 3.500"], [3.5, 3.5])  # drawn as given, in the units shown
+    np.testing.assert_allclose({line.get_label(): line.get_ydata() for line in plain.ax.get_lines()}
+                               ["LSTM validation"], [3.0, 2.5])
+    assert h.loss[0] == 4.0 and h.val_loss == [3.0, 2.5]  # the run's history is not touched
+
+
+def test_sample_explorer_shows_one_fixed_text_per_temperature():
+    from lstm_helpers import SequenceModel, charlm, tasks
+    vocab = tasks.Vocabulary("def f(x):\n    return x < 1 & 'a'\n")
+    model = SequenceModel("lstm", vocab.size, 6, vocab.size, np.random.default_rng(1), loss="xent",
+                          many_to_one=False)
+    s = widgets.SampleExplorer(model, vocab, prime="def", length=30, seed=3)
+    assert s.last_error is None and s.record["temperature"] == 1.0 and list(s.samples) == [1.0]
+    shown, pictures = {}, {1.0: s.image.value}
+    for t in (0.2, 1.5, 0.7, 1.0):
+        s.temperature.value = t
+        r = s.record
+        assert s.last_error is None and r["temperature"] == t and len(r["text"]) == 30
+        assert r["text"] == charlm.sample(model, vocab, "def", 30, t, np.random.default_rng([3, round(10 * t)]))
+        assert (r["spaces"], r["lines"], r["distinct"]) == (r["text"].count(" "), r["text"].count("\n"),
+                                                            len(set(r["text"])))
+        assert f"τ = {t:.1f}: 30 characters written" in s.readout.value
+        assert f"{r['spaces']} of them spaces (·), {r['lines']} newlines; {r['distinct']} different" in s.readout.value
+        rows = s.rows(r["text"])  # the picture's rows (none reaches 80 characters here), the prime's marked
+        assert "\n".join("".join(ch for ch, _ in row) for row in rows) == "def" + r["text"]
+        assert [p for row in rows for _, p in row] == [True] * 3 + [False] * (30 - r["lines"])
+        assert s.layers["text"].get_text() == "\n".join("".join(" " if p else ch for ch, p in row) for row in rows)
+        assert s.layers["prime"].get_text().startswith("def") and set(s.layers["prime"].get_text()) <= set("def \n")
+        assert s.layers["space"].get_text().count("·") == r["spaces"]
+        if t != 1.0:
+            assert s.image.value not in pictures.values()  # every temperature its own picture
+        pictures[t], shown[t] = s.image.value, r["text"]
+    assert pictures[1.0] == s.image.value  # back at the start: the same picture
+    s.temperature.value = 0.2
+    assert s.record["text"] == shown[0.2] and s.image.value == pictures[0.2]  # the same setting, the same text
+    assert widgets.SampleExplorer(model, vocab, prime="def", length=30, seed=3, temperature=0.7).record["text"] \
+        == shown[0.7]  # and so does a fresh explorer
+    s.temperature.value = 0.44  # between stops: the nearest one
+    assert s.record["temperature"] == 0.4
+    assert sorted(s.samples) == [0.2, 0.4, 0.7, 1.0, 1.5] and len(s.TEMPERATURES) == 14
+    assert [len(row) for row in s.rows("x" * 170 + "\nab")] == [80, 80, 13, 2]  # long lines wrap at 80
+
+
+def test_sample_explorer_works_with_no_arguments():
+    s = widgets.SampleExplorer()
+    assert s.last_error is None and s.vocab.size == 96 and len(s.record["text"]) == 240
+
