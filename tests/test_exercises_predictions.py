@@ -30,6 +30,9 @@ _PREDICTIONS = {
                   (0.0, "not 0"), (0.25, "too small")],
     "predict_winner": [("RNN", "stayed at the baseline"), ("both", "stayed at the baseline"),
                        ("neither", "cell path"), ("GRU", "not one of them"), (1, "one of the strings")],
+    "predict_eps": [("1e-11", "round-off"), (1e-11, "round-off"), ("1e-8", "round-off already dominates"),
+                    ("1e-3", "truncation"), ("1e-1", "truncation"), (0.1, "truncation"), ("1e-6", "not one of them"),
+                    (1e-6, "not one of them"), (True, "one of the strings")],
 }
 CATALOGUE = {name: [(repr(answer), answer, fragment) for answer, fragment in items]
              for name, items in _PREDICTIONS.items()}
@@ -37,7 +40,8 @@ RIGHT = {"predict_state_size": [1, 1.0, np.int64(1)], "predict_h_shape": [(4, 7,
          "predict_bound": [21, 21.0, np.int64(21)], "predict_conveyor": [0.7 * 0.99 ** 50, 0.42],
          "predict_survival": [F ** 10, 0.28],
          "predict_accumulate": [2, 2.0], "predict_h": [0.5, 0.5 * np.tanh(100.0)],
-         "predict_winner": ["LSTM", "lstm", " Lstm "]}
+         "predict_winner": ["LSTM", "lstm", " Lstm "],
+         "predict_eps": ["1e-5", "1E-5", " 1e-05", "0.00001", 1e-5, np.float64(1e-5)]}
 
 
 @pytest.mark.parametrize("name", list(RIGHT))
@@ -48,6 +52,6 @@ def test_right_predictions_pass_in_any_reasonable_spelling(name):
 
 def test_each_chapter_has_a_prediction_with_a_catalogue():
     predictions = [name for name in ex.EXERCISES if name.startswith("predict_")]
-    assert sorted(predictions) == sorted(CATALOGUE) and len(predictions) == 8
+    assert sorted(predictions) == sorted(CATALOGUE) and len(predictions) == 9
     for name in predictions:
         assert ex.check(name, ...).status == "not attempted"
