@@ -79,7 +79,7 @@ def main():
     s = SETTINGS
     if args.seconds:
         marks = sorted(args.seconds)
-        print(f"\nbits per character on the held-out text after t seconds of training (seed 0)")
+        print("\nbits per character on the held-out text after t seconds of training (seed 0)")
         print(f"{'model':36s} {'chars/s':>9s} " + "".join(f"{f't = {m:g} s':>14s}" for m in marks))
         for name, (cell, hidden) in MODELS.items():
             model = make(cell, hidden, vocab, 0)

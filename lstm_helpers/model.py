@@ -8,6 +8,10 @@ chunks: each training chunk starts from the state the previous one ended in (the
 values go on), while the gradient stops at the chunk's first step (numpy keeps no
 graph: what ``detach`` does in PyTorch happens here by itself). ``reset_state``
 starts again from zeros.
+
+truncate=k (with many_to_one) is truncated backpropagation through time inside one
+sequence: the forward pass reads all T steps, the backward pass only the last k; the
+first T - k steps give the starting state and keep no cache.
 """
 import copy
 
@@ -30,17 +34,22 @@ class SequenceModel:
     loss : "mse" or "xent" (softmax cross-entropy over output_size classes)
     many_to_one : bool
     stateful : bool, carry the final state of one training batch into the next
+    truncate : int or None, backpropagate through the last ``truncate`` steps only (many_to_one)
     **cell_kwargs : passed to the cell's init_params (forget_bias, recurrent_init, dtype)
     """
 
     def __init__(self, cell, input_size, hidden_size, output_size, rng, loss="mse",
-                 many_to_one=True, stateful=False, **cell_kwargs):
+                 many_to_one=True, stateful=False, truncate=None, **cell_kwargs):
         if cell not in CELLS:
             raise ValueError(f"cell must be one of {sorted(CELLS)}; got {cell!r}")
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}; got {loss!r}")
         self.cell, self.loss, self.many_to_one, self.stateful = cell, loss, many_to_one, stateful
         self.state = None  # the carried (h, c) or (h,), when stateful
+        if truncate is not None and (not many_to_one or int(truncate) != truncate or truncate < 1):
+            raise ValueError("truncate must be a positive whole number of steps, and needs many_to_one=True "
+                             f"(a loss that reads h_T only); got truncate={truncate!r}, many_to_one={many_to_one}")
+        self.truncate = truncate
         self.params = CELLS[cell].init_params(input_size, hidden_size, rng, **cell_kwargs)
         dtype = self.params["W_f" if cell == "lstm" else "W"].dtype
         bound = 1.0 / np.sqrt(hidden_size)
@@ -119,6 +128,9 @@ class SequenceModel:
 
     def _backward(self, x, y, states):
         carried = self.state if self.stateful and self.state is not None and self.state[0].shape[0] == len(x) else None
+        if self.truncate is not None and self.truncate < x.shape[1]:
+            carried = self._hidden(x[:, :-self.truncate], carried)[2]  # forward only: no cache kept
+            x = x[:, -self.truncate:]                                  # the steps the gradient reaches
         hs, cache, final = self._hidden(x, carried)
         h = hs[:, -1] if self.many_to_one else hs      # (B, H) or (B, T, H)
         W_y = self.params["W_y"]

@@ -123,3 +123,25 @@ def test_state_gradients(cell):
                                rtol=1e-5, atol=1e-9)
     loss, grads = model.loss_and_grads(x, y)
     assert "h" not in grads and "c" not in grads and np.isfinite(loss)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "rnn"])
+def test_truncate_backpropagates_through_the_last_k_steps_only(cell):
+    rng = np.random.default_rng(3)
+    m = SequenceModel(cell, 2, 4, 1, rng, truncate=3)
+    x, y = rng.standard_normal((5, 8, 2)), rng.standard_normal((5, 1))
+    loss, grads = m.loss_and_grads(x, y)
+    full = SequenceModel(cell, 2, 4, 1, np.random.default_rng(3))
+    assert abs(full.evaluate(x, y) - loss) < 1e-12                      # the forward still reads all 8 steps
+    start = tuple(v.copy() for v in m.run(x[:, :5])[1])                  # the state after step 5, held fixed
+
+    def tail_loss():
+        return losses.mse(m.run(x[:, 5:], start)[0][:, -1], y)[0]
+
+    errors = gradcheck.check_gradients(tail_loss, m.params, grads)
+    assert max(errors.values()) < 1e-7, errors
+    _, full_grads = full.loss_and_grads(x, y)
+    assert not np.allclose(full_grads["b" if cell == "rnn" else "b_f"], grads["b" if cell == "rnn" else "b_f"])
+    for bad in ({"truncate": 0}, {"truncate": 2.5}, {"truncate": 3, "many_to_one": False}):
+        with pytest.raises(ValueError, match="truncate must be a positive whole number"):
+            SequenceModel(cell, 2, 4, 1, rng, **bad)
