@@ -67,7 +67,15 @@ def in_process(moves):
         plots.png_bytes(fs.figure, dpi=80)
         times.append(time.perf_counter() - t0)
     print(f"{'(whole redraw, savefig)':>22} {'':>14} {1e3 * statistics.median(times):8.1f}")
-    assert all(w.last_error is None for w in (g, s, f, d, fs))
+    gc = widgets.GradientCheckExplorer()
+    ms = median_ms(gc.eps, [10.0 ** (-12 + 0.5 * (k % 23)) for k in range(moves)])
+    print(f"{'GradientCheckExplorer':>22} {'step eps':>14} {ms:8.1f} {'-':>6}")
+    sa = widgets.SampleExplorer()
+    temps = [round(0.2 + 0.1 * (k % 14), 1) for k in range(moves)]
+    first = median_ms(sa.temperature, temps[:14])                # each temperature drawn for the first time
+    again = median_ms(sa.temperature, temps)                     # every text already kept
+    print(f"{'SampleExplorer':>22} {'temperature':>14} {first:8.1f} {'-':>6}   first time; {again:.1f} ms after")
+    assert all(w.last_error is None for w in (g, s, f, d, fs, gc, sa))
 
 
 def in_browser(presses):

@@ -107,8 +107,8 @@ def test_gallery_in_notebook7():
 def test_gallery_in_voila():
     with bh.jupyterlab(voila=GALLERY) as (base, token, _), bh.browser_page(CHROMIUM) as page:
         try:
-            bh.open_voila(page, base, token, count=6)
-            assert explorers_work(page, GALLERY) == 6
+            bh.open_voila(page, base, token, count=7)
+            assert explorers_work(page, GALLERY) == 7
         finally:
             bh.ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(bh.ARTIFACTS / "widgets_gallery-voila.png"))
