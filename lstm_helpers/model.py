@@ -33,7 +33,8 @@ class SequenceModel:
     rng : numpy.random.Generator
     loss : "mse" or "xent" (softmax cross-entropy over output_size classes)
     many_to_one : bool
-    stateful : bool, carry the final state of one training batch into the next
+    stateful : bool, carry the final state of one training batch into the next (a batch of another
+        size starts from zeros)
     truncate : int or None, backpropagate through the last ``truncate`` steps only (many_to_one)
     **cell_kwargs : passed to the cell's init_params (forget_bias, recurrent_init, dtype)
     """
@@ -46,7 +47,7 @@ class SequenceModel:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}; got {loss!r}")
         self.cell, self.loss, self.many_to_one, self.stateful = cell, loss, many_to_one, stateful
         self.state = None  # the carried (h, c) or (h,), when stateful
-        if truncate is not None and (not many_to_one or int(truncate) != truncate or truncate < 1):
+        if truncate is not None and (not many_to_one or not isinstance(truncate, (int, np.integer)) or truncate < 1):
             raise ValueError("truncate must be a positive whole number of steps, and needs many_to_one=True "
                              f"(a loss that reads h_T only); got truncate={truncate!r}, many_to_one={many_to_one}")
         self.truncate = truncate
