@@ -12,6 +12,8 @@ Karpathy, Johnson & Fei-Fei (2015, "Visualizing and Understanding Recurrent Netw
 """
 import numpy as np
 
+from . import losses
+
 
 def temperature_probs(logits, temperature):
     """The distribution softmax(logits / temperature) over the last axis.
@@ -95,10 +97,8 @@ def stream_bits_per_char(model, ids, vocab_size, seq_len=200):
     for start in range(0, len(ids) - 1, seq_len):
         chunk = ids[start:start + seq_len + 1]
         logits, state = model.run(eye[chunk[None, :-1]], state)              # (1, k, V)
-        z = logits[0].astype(np.float64)
-        z -= z.max(axis=1, keepdims=True)
-        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-        nats -= logp[np.arange(len(chunk) - 1), chunk[1:]].sum()
+        mean, _ = losses.softmax_cross_entropy(logits[0].astype(np.float64), chunk[1:])
+        nats += mean * (len(chunk) - 1)                                     # the chunk's total, in nats
     return bits_per_char(nats / (len(ids) - 1))
 
 
