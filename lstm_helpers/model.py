@@ -149,11 +149,11 @@ class SequenceModel:
             dhs[:, -1] = dh_read
         else:
             dhs[:] = dh_read
-        grads = CELLS[self.cell].backward(dhs, cache, states=states)
+        grads = CELLS[self.cell].backward(dhs, cache, states=states, input_grad=False)  # dL/dx: nothing reads it
         if self.stateful:
             self.state = final  # the next batch starts here; its gradient will stop here
         state_grads = {k: grads.pop(k) for k in ("h", "c") if k in grads}
-        for k in ("x", "h0", "c0"):
+        for k in ("h0", "c0"):
             grads.pop(k, None)
         dpred2 = dpred.reshape(-1, dpred.shape[-1])
         grads["W_y"] = dpred2.T @ h.reshape(-1, h.shape[-1])  # (O, H)

@@ -100,7 +100,7 @@ def forward(q, x, h0=None):
     return Hs[1:].transpose(1, 0, 2), (xs, W, Hs)
 
 
-def backward(dh, cache, states=False):
+def backward(dh, cache, states=False, input_grad=True):
     """Backpropagation through time.
 
     Parameters
@@ -110,10 +110,13 @@ def backward(dh, cache, states=False):
     states : bool
         Also return dL/dh_t for every step (key h, shape (B, T, H)): how strongly
         the loss depends on each step's state (gradient flow).
+    input_grad : bool
+        False skips dL/dx (key x), e.g. for a one-hot input whose gradient nothing reads.
 
     Returns
     -------
-    grads : dict of W (H, H + D), b (H,), x (B, T, D), h0 (B, H); with ``states``, also h
+    grads : dict of W (H, H + D), b (H,), x (B, T, D) (with ``input_grad``), h0 (B, H); with ``states``,
+        also h
     """
     xs, W, Hs = cache
     T, B, D = xs.shape
@@ -135,7 +138,9 @@ def backward(dh, cache, states=False):
     dW = np.empty_like(W)                                     # (H, H+D)
     np.matmul(dZ2.T, Hs[:-1].reshape(T * B, H), out=dW[:, :H])
     np.matmul(dZ2.T, xs.reshape(T * B, D), out=dW[:, H:])
-    grads = {"W": dW, "b": dZ2.sum(axis=0), "x": (dZ @ W[:, H:]).transpose(1, 0, 2), "h0": dh_next}
+    grads = {"W": dW, "b": dZ2.sum(axis=0), "h0": dh_next}
+    if input_grad:
+        grads["x"] = (dZ @ W[:, H:]).transpose(1, 0, 2)
     if states:
         grads["h"] = dH_all.transpose(1, 0, 2)
     return grads

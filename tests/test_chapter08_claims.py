@@ -113,8 +113,8 @@ def test_the_chaining_cell_waits_for_the_reader_then_agrees_with_lstm_backward(c
 
 
 def test_the_map_of_lstm_backward_quotes_its_source(ch):
-    """08-39b: every line it quotes is in lstm.backward; the stacked order, where db and dx are computed, and the
-    comment about accumulating the weight gradients."""
+    """08-39b: every line it quotes is in lstm.backward; the stacked order, that the weight, bias and input gradients
+    are computed after the loop, and the comment that measures it."""
     source = inspect.getsource(lstm.backward)
     text = ch.cell("08-39b").source
     quoted = [q for q in re.findall(r"`([^`]+)`", text) if not q.startswith("lstm.")]
@@ -124,9 +124,10 @@ def test_the_map_of_lstm_backward_quotes_its_source(ch):
     assert lstm._STACK == ("f", "i", "o", "c")  # 'in the order f, i, o, C~'
     assert "$f, i, o, \\tilde C$" in text
     loop = source.index("for t in range(T - 1, -1, -1):")
-    for line in ("    db = dZ.sum(axis=2).sum(axis=0)", "    dx = np.matmul("):  # after the loop, at its level
+    for line in ("    dW = np.concatenate([dZ2.T @ Hprev, dZ2.T @ xs.reshape(T * B, D)]", "    db = dZ2.sum(axis=0)",
+                 '        grads["x"] = (dZ2 @ W[:, H:])'):  # after the loop, at its level
         assert source.index("\n" + line) > loop, line
-    assert "accumulated per step" in source and "measured" in source  # 'as their comment says'
+    assert "measured: 0.03 ms against 2.4 ms for a product per" in source  # 'as their comment measures'
     assert "print(inspect.getsource(lstm.backward))" in ch.source("08-39a")
 
 
@@ -452,9 +453,8 @@ def test_the_sample_explorer_question_is_answered_as_the_explorer_shows(ch):
     assert f"{r['spaces']} of them spaces" in s.readout.value
     assert f"and {r['distinct']} different characters in all" in text
     assert f"{r['distinct']} different" in s.readout.value
-    for t in (0.3, 0.4):  # '0.3 and 0.4 end the same way'
-        s.temperature.value = t
-        assert s.record["lines"] == 1 and set(s.record["text"].split("\n", 1)[1]) == {" "}, t
+    s.temperature.value = 0.3  # '0.3 ends the same way'
+    assert s.record["lines"] == 1 and set(s.record["text"].split("\n", 1)[1]) == {" "}
     # 'After a newline inside a block a space is the model's most likely next character, and after that space another'
     m, vocab = c["models"]["lstm"], c["vocab"]
     full = s.prime + s.sample(0.2)[1]
@@ -464,7 +464,7 @@ def test_the_sample_explorer_question_is_answered_as_the_explorer_shows(ch):
     s.temperature.value = 1.5
     r = s.record
     assert f"At $\\tau = 1.5$ the rare characters get their share: {r['distinct']} different characters" in text
-    assert "`@` and `!`" in text and "@" in r["text"] and "!" in r["text"]
+    assert "`%` and `!`" in text and "%" in r["text"] and "!" in r["text"]
     assert any(k.isupper() for k in r["text"]) and any(k.isdigit() for k in r["text"])
     s.temperature.value = 1.0
     assert r["distinct"] > s.record["distinct"] > 15
@@ -504,10 +504,14 @@ def test_the_table_of_units_is_the_runs(ch):
                         ("in a string", "strings"), ("column", "the column,")):
         assert f"{words} {lstm_r[name]:.2f} against {rnn_r[name]:.2f}" in text, name
     assert min(lstm_r, key=lambda n: lstm_r[n] - rnn_r[n]) == "column"  # 'the closest is the column'
-    u = best["lstm"]["in a string"][0]
-    assert best["lstm"]["in a comment"][0] == u
-    assert f"One LSTM unit, {u}, is the best for strings and for comments" in text
-    assert best["lstm"]["in a string"][1] < 0 and best["lstm"]["in a comment"][1] < 0  # 'goes negative'
+    u, w = best["lstm"]["in a string"][0], best["lstm"]["in a comment"][0]
+    assert (f"unit {u} is the best for strings and the runner-up for comments, unit {w} the\nbest for comments and the "
+            "runner-up for strings") in ch.cell("08-69b").source
+    states = _char(ch)["states"]["lstm"]
+    for feature, runner_up in (("in a comment", u), ("in a string", w)):
+        r = charlm.unit_correlations(states, feats[feature])
+        assert np.argsort(-np.abs(r))[1] == runner_up, feature
+        assert r[u] < 0 and r[w] < 0  # 'the cell states of both go negative in English text of either kind'
     s = feats["in a string"]
     assert f"({s.mean():.0%} of its characters lie inside strings" in ch.source("08-69")
     triple = sum(len(t.string) for t in tokenize.generate_tokens(io.StringIO(v["val_text"]).readline)

@@ -139,6 +139,17 @@ def test_backward_leaves_the_cache_reusable(setup):
         np.testing.assert_array_equal(g1[k], g2[k])
 
 
+def test_input_grad_false_skips_only_dx(setup):
+    """SequenceModel's one-hot inputs need no dL/dx: the other gradients are the same, x is absent."""
+    p, x, h0, c0, rng = setup
+    dh = rng.standard_normal((B, T, H))
+    _, cache = lstm.forward(p, x, h0, c0)
+    full, lean = lstm.backward(dh, cache), lstm.backward(dh, cache, input_grad=False)
+    assert set(full) - set(lean) == {"x"} and set(lean) <= set(full)
+    for k in lean:
+        np.testing.assert_array_equal(lean[k], full[k])
+
+
 def test_float32_matches_float64(setup):
     p, x, h0, c0, rng = setup
     p32 = {k: v.astype(np.float32) for k, v in p.items()}

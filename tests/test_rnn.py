@@ -95,3 +95,13 @@ def test_state_gradients_are_the_gradients_wrt_each_steps_state(setup):
     for t in range(T - 1):
         g = rnn.backward(dh[:, t + 1:], rnn.forward(q, x[:, t + 1:], hs[:, t])[1])
         np.testing.assert_allclose(grads["h"][:, t], g["h0"], rtol=1e-12, atol=1e-14)
+
+
+def test_input_grad_false_skips_only_dx(setup):
+    q, x, h0, rng = setup
+    dh = rng.standard_normal((B, T, H))
+    _, cache = rnn.forward(q, x, h0)
+    full, lean = rnn.backward(dh, cache), rnn.backward(dh, cache, input_grad=False)
+    assert set(full) - set(lean) == {"x"} and set(lean) <= set(full)
+    for k in lean:
+        np.testing.assert_array_equal(lean[k], full[k])
