@@ -399,6 +399,7 @@ def test_five_seeds_of_the_character_model_are_what_the_text_quotes(ch):
     vocab, a, b, _, val = bench.corpus()
     features = charlm.code_features(val)
     bpc, bracket = {"lstm": [], "rnn": []}, {"lstm": [], "rnn": []}
+    beaten = []  # per seed, the features where the RNN's best unit did as well as the LSTM's
     for seed in range(5):
         best = {}
         for cell in ("lstm", "rnn"):
@@ -409,7 +410,9 @@ def test_five_seeds_of_the_character_model_are_what_the_text_quotes(ch):
             states = charlm.states_over_text(model, b, vocab.size)
             best[cell] = {name: np.abs(charlm.unit_correlations(states, f)).max() for name, f in features.items()}
             bracket[cell].append(best[cell]["bracket depth"])
-        assert all(best["lstm"][name] > best["rnn"][name] for name in features), (seed, best)
+        beaten.append({name for name in features if best["lstm"][name] <= best["rnn"][name]})
+        if beaten[-1]:
+            exception = (best["lstm"]["column"], best["rnn"]["column"])
     text = ch.source("08-67")
     number = r"(\d+\.\d+)"
     quoted = re.search(rf"the LSTM ended between {number} and {number} bits per character \(median {number}\) and "
@@ -429,8 +432,14 @@ def test_five_seeds_of_the_character_model_are_what_the_text_quotes(ch):
                        rf"\(median {number}\)", ch.source("08-67")).groups()
     for q, m in zip(quoted, [min(wide), max(wide), np.median(wide)]):
         assert abs(float(q) - m) < 2e-3, (quoted, wide)
-    assert max(bpc["lstm"]) < min(wide) < max(bpc["lstm"]) + 0.0015  # above every LSTM seed, its best within 0.001
+    # 'above every seed of the LSTM, though its best seed came within 0.008 of the LSTM's worst'
+    assert max(bpc["lstm"]) < min(wide)
+    assert f"within {min(wide) - max(bpc['lstm']):.3f} of the LSTM's worst" in ch.source("08-67")
     text = ch.source("08-69b")
+    # 'beat the RNN's best for strings, comments, bracket depth and indentation in every seed, and for the column in
+    # four seeds of five (in the fifth, 0.49 against 0.50)'
+    assert sorted(map(sorted, beaten)) == [[], [], [], [], ["column"]], beaten
+    assert f"(in the fifth, {exception[0]:.2f} against {exception[1]:.2f})" in text
     quoted = re.search(rf"the LSTM's best \$\|r\|\$ ranged from {number} to {number}, the RNN's from {number} to "
                        rf"{number}", text).groups()
     measured = [min(bracket["lstm"]), max(bracket["lstm"]), min(bracket["rnn"]), max(bracket["rnn"])]
@@ -505,8 +514,8 @@ def test_the_table_of_units_is_the_runs(ch):
         assert f"{words} {lstm_r[name]:.2f} against {rnn_r[name]:.2f}" in text, name
     assert min(lstm_r, key=lambda n: lstm_r[n] - rnn_r[n]) == "column"  # 'the closest is the column'
     u, w = best["lstm"]["in a string"][0], best["lstm"]["in a comment"][0]
-    assert (f"unit {u} is the best for strings and the runner-up for comments, unit {w} the\nbest for comments and the "
-            "runner-up for strings") in ch.cell("08-69b").source
+    assert (f"unit {u} is the best for strings and the runner-up for comments, unit {w} the best for comments and the "
+            "runner-up for strings") in text
     states = _char(ch)["states"]["lstm"]
     for feature, runner_up in (("in a comment", u), ("in a string", w)):
         r = charlm.unit_correlations(states, feats[feature])
