@@ -144,11 +144,11 @@ class SequenceModel:
             raise FloatingPointError(f"the loss is {loss}: training diverged (or a target is not finite); "
                                      "lower the learning rate or clip the gradients")
         dh_read = dpred @ W_y                          # (B, H) or (B, T, H)
-        dhs = np.zeros_like(hs)
         if self.many_to_one:
+            dhs = np.zeros_like(hs)
             dhs[:, -1] = dh_read
         else:
-            dhs[:] = dh_read
+            dhs = dh_read
         grads = CELLS[self.cell].backward(dhs, cache, states=states, input_grad=False)  # dL/dx: nothing reads it
         if self.stateful:
             self.state = final  # the next batch starts here; its gradient will stop here
