@@ -10,7 +10,8 @@ Before timing, all three are checked to compute the same h and gradients.
     python benchmarks/lstm_speed.py [--repeats N]
 
 Prints the median milliseconds of each and the ratios ours/naive and ours/torch
-(below 1 means ours is faster). Then the cost per element of numpy's float32 exp, tanh
+(below 1 means ours is faster). Then, for lstm.backward's weight gradients, one
+product over all steps after the loop against a product per step inside it; and the cost per element of numpy's float32 exp, tanh
 and multiply, and what the exp and tanh passes of one forward pass take at each size:
 numpy's exp and tanh are elementwise passes of their own, where PyTorch fuses a cell's
 elementwise work into one vectorised loop.
@@ -144,7 +145,34 @@ def main():
             else:
                 row += f"{'-':>9} {ours / naive:11.2f} {'-':>11}"
             print(row, flush=True)
+        weight_gradient_costs(args.repeats)
         transcendental_costs(args.repeats)
+
+
+def weight_gradient_costs(repeats):
+    """sum_t dz_t [h_{t-1}, x_t]^T: one product after the loop (lstm.backward) against one per step, (4H, B) layout."""
+    rng = np.random.default_rng(2)
+    print("\nweight gradients of all steps, ms: one product after the loop / a product per step")
+    for B, T, D, H in SIZES:
+        dZ = rng.standard_normal((T, 4 * H, B)).astype(np.float32)    # as lstm.backward keeps them
+        Hs = rng.standard_normal((T + 1, H, B)).astype(np.float32)
+        xs = rng.standard_normal((T, B, D)).astype(np.float32)
+
+        def after():
+            dZ2 = dZ.transpose(0, 2, 1).reshape(T * B, 4 * H)
+            return dZ2.T @ Hs[:T].transpose(0, 2, 1).reshape(T * B, H), dZ2.T @ xs.reshape(T * B, D)
+
+        def per_step():
+            dWh, dWx = np.zeros((4 * H, H), np.float32), np.zeros((4 * H, D), np.float32)
+            for t in range(T):
+                dWh += dZ[t] @ Hs[t].T
+                dWx += dZ[t] @ xs[t]
+            return dWh, dWx
+
+        for a, b in zip(after(), per_step()):
+            np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-3)
+        ms = median_ms([after, per_step], repeats)
+        print(f"{str((B, T, D, H)):>20}: {ms[0]:8.2f} / {ms[1]:8.2f}")
 
 
 def transcendental_costs(repeats):
