@@ -16,10 +16,16 @@ Two biases per layer are redundant (only b_ih + b_hh enters the cell), so PyTorc
 4H more parameters than we do. to_pytorch puts our bias in bias_ih and zeros in bias_hh;
 from_pytorch adds the two. (Keras also orders i, f, c, o, with one bias, and stores both
 weights transposed: kernel (D, 4H), recurrent_kernel (H, 4H).)
+
+nn.GRU stacks r, z, n (reset, update, candidate) the same way, and computes
+n = tanh(W_in x + b_in + r * (W_hn h + b_hn)): the reset gate after the product, which
+our gru computes for parameters made with ``gru.init_params(..., reset_after=True)``
+(they have b_hn). Its z is ours: h' = z * h + (1 - z) * n. to_pytorch_gru and
+from_pytorch_gru map that form exactly; Cho's form (no b_hn) has no nn.GRU equivalent.
 """
 import numpy as np
 
-from . import lstm, shapes
+from . import gru, lstm, shapes
 
 PYTORCH_ORDER = ("i", "f", "c", "o")  # our names in PyTorch's stacking order; its g is our c (the candidate)
 PYTORCH_KEYS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
@@ -67,3 +73,49 @@ def from_pytorch(state):
         p[f"W_{g}"] = W[k * H:(k + 1) * H].copy()
         p[f"b_{g}"] = b[k * H:(k + 1) * H].copy()
     return {k: p[k] for k in lstm.PARAM_KEYS}
+
+
+GRU_PYTORCH_ORDER = ("r", "z", "n")  # our names in nn.GRU's stacking order
+
+
+def to_pytorch_gru(params):
+    """Our GRU parameters, PyTorch's form (made with reset_after=True), as an nn.GRU state dict.
+
+    Returns
+    -------
+    dict with weight_ih_l0 (3H, D), weight_hh_l0 (3H, H), bias_ih_l0 (3H,), bias_hh_l0 (3H,)
+    """
+    if not gru.resets_after(params):
+        raise ValueError("nn.GRU applies the reset gate after the matrix product: only parameters made with "
+                         "gru.init_params(..., reset_after=True) (which have b_hn) map to it exactly")
+    D, H = gru.sizes(params)
+    gru.step(params, np.zeros((1, D)), np.zeros((1, H)))  # checks every key and shape
+    W = np.concatenate([params[f"W_{g}"] for g in GRU_PYTORCH_ORDER])  # (3H, H + D)
+    b_ih = np.concatenate([params[f"b_{g}"] for g in GRU_PYTORCH_ORDER])
+    b_hh = np.concatenate([np.zeros(2 * H, b_ih.dtype), params["b_hn"]])  # r and z: one bias is enough
+    return {"weight_ih_l0": W[:, H:].copy(), "weight_hh_l0": W[:, :H].copy(), "bias_ih_l0": b_ih, "bias_hh_l0": b_hh}
+
+
+def from_pytorch_gru(state):
+    """A one-layer nn.GRU state dict as our GRU parameters, PyTorch's form (with b_hn)."""
+    missing = [k for k in PYTORCH_KEYS if k not in state]
+    if missing:
+        raise shapes.ShapeError(f"a one-layer nn.GRU state dict has the keys {list(PYTORCH_KEYS)}; "
+                                f"missing {missing} (bidirectional or bias=False layers are not supported)")
+    w_ih, w_hh = np.asarray(state["weight_ih_l0"]), np.asarray(state["weight_hh_l0"])
+    b_ih, b_hh = np.asarray(state["bias_ih_l0"]), np.asarray(state["bias_hh_l0"])
+    if w_hh.ndim != 2 or w_hh.shape[0] != 3 * w_hh.shape[1]:
+        raise shapes.ShapeError(f"weight_hh_l0 must have shape (3H, H); got {w_hh.shape}")
+    H = w_hh.shape[1]
+    for name, a, shape in (("weight_ih_l0", w_ih, (3 * H, w_ih.shape[-1])), ("bias_ih_l0", b_ih, (3 * H,)),
+                           ("bias_hh_l0", b_hh, (3 * H,))):
+        if a.ndim != len(shape) or a.shape != shape:
+            raise shapes.ShapeError(f"{name} must have shape {shape} for hidden size H={H}; got {a.shape}")
+    W = np.concatenate([w_hh, w_ih], axis=1)  # (3H, H + D), hidden state first
+    q = {}
+    for k, g in enumerate(GRU_PYTORCH_ORDER):
+        q[f"W_{g}"] = W[k * H:(k + 1) * H].copy()
+        q[f"b_{g}"] = b_ih[k * H:(k + 1) * H] + (b_hh[k * H:(k + 1) * H] if g != "n" else 0)
+    q = {k: q[k] for k in gru.PARAM_KEYS}
+    q["b_hn"] = b_hh[2 * H:].copy()
+    return q

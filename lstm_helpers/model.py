@@ -1,4 +1,4 @@
-"""A sequence model: a recurrent cell (RNN or LSTM) and a linear readout y = W_y h + b_y.
+"""A sequence model: a recurrent cell (RNN, LSTM or GRU) and a linear readout y = W_y h + b_y.
 
 many_to_one=True reads only the last hidden state h_T (the adding problem, the
 latch task); many_to_one=False reads every h_t (a character model).
@@ -17,9 +17,9 @@ import copy
 
 import numpy as np
 
-from . import losses, lstm, rnn, shapes
+from . import gru, losses, lstm, rnn, shapes
 
-CELLS = {"lstm": lstm, "rnn": rnn}
+CELLS = {"lstm": lstm, "rnn": rnn, "gru": gru}
 LOSSES = {"mse": losses.mse, "xent": losses.softmax_cross_entropy}
 
 
@@ -28,7 +28,7 @@ class SequenceModel:
 
     Parameters
     ----------
-    cell : "lstm" or "rnn"
+    cell : "lstm", "rnn" or "gru"
     input_size, hidden_size, output_size : int, D, H and the readout size
     rng : numpy.random.Generator
     loss : "mse" or "xent" (softmax cross-entropy over output_size classes)
@@ -52,7 +52,7 @@ class SequenceModel:
                              f"(a loss that reads h_T only); got truncate={truncate!r}, many_to_one={many_to_one}")
         self.truncate = truncate
         self.params = CELLS[cell].init_params(input_size, hidden_size, rng, **cell_kwargs)
-        dtype = self.params["W_f" if cell == "lstm" else "W"].dtype
+        dtype = next(iter(self.params.values())).dtype
         bound = 1.0 / np.sqrt(hidden_size)
         self.params["W_y"] = rng.uniform(-bound, bound, (output_size, hidden_size)).astype(dtype)
         self.params["b_y"] = np.zeros(output_size, dtype)
@@ -73,6 +73,9 @@ class SequenceModel:
         if self.cell == "lstm":
             out, cache = lstm.forward(self.cell_params, x, *(state or ()))
             return out.h, cache, (out.h[:, -1].copy(), out.c[:, -1].copy())
+        if self.cell == "gru":
+            out, cache = gru.forward(self.cell_params, x, *(state or ()))
+            return out.h, cache, (out.h[:, -1].copy(),)
         hs, cache = rnn.forward(self.cell_params, x, *(state or ()))
         return hs, cache, (hs[:, -1].copy(),)
 
@@ -86,7 +89,7 @@ class SequenceModel:
         Parameters
         ----------
         x : ndarray of shape (B, T, D)
-        state : (h, c) for an LSTM or (h,) for an RNN, each (B, H); or None
+        state : (h, c) for an LSTM or (h,) for an RNN or a GRU, each (B, H); or None
 
         Returns
         -------

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lstm_helpers import frameworks, lstm
+from lstm_helpers import frameworks, gru, lstm
 
 
 def sig(z):
@@ -74,3 +74,45 @@ def test_against_torch_when_it_is_installed():
     np.testing.assert_allclose(y.numpy(), out.h, atol=1e-12)
     back = frameworks.from_pytorch({k: v.detach().numpy() for k, v in net.state_dict().items()})
     np.testing.assert_allclose(lstm.forward(back, x)[0].h, out.h, atol=1e-14)
+
+
+def test_gru_pytorch_layout_round_trip_and_errors():
+    rng = np.random.default_rng(4)
+    q = gru.init_params(3, 4, rng, reset_after=True)
+    for k in q:
+        q[k] = q[k] + 0.1 * rng.standard_normal(q[k].shape)
+    s = frameworks.to_pytorch_gru(q)
+    assert {k: v.shape for k, v in s.items()} == {"weight_ih_l0": (12, 3), "weight_hh_l0": (12, 4),
+                                                  "bias_ih_l0": (12,), "bias_hh_l0": (12,)}
+    np.testing.assert_array_equal(s["weight_hh_l0"][:4], q["W_r"][:, :4])   # r first, then z, then n
+    np.testing.assert_array_equal(s["weight_ih_l0"][4:8], q["W_z"][:, 4:])
+    back = frameworks.from_pytorch_gru(s)
+    assert set(back) == set(q)
+    for k in q:
+        np.testing.assert_allclose(back[k], q[k], rtol=1e-15, atol=1e-15)
+    with pytest.raises(ValueError, match="reset_after=True"):
+        frameworks.to_pytorch_gru(gru.init_params(3, 4, rng))
+    with pytest.raises(ValueError, match=r"\(3H, H\)"):
+        frameworks.from_pytorch_gru({**s, "weight_hh_l0": np.zeros((8, 4))})
+
+
+def test_gru_against_torch_when_it_is_installed():
+    """nn.GRU is our GRU with reset_after=True, both ways; Cho's form with the same weights is not."""
+    torch = pytest.importorskip("torch", reason="torch is not a dependency; benchmarks/lstm_speed.py installs it")
+    rng = np.random.default_rng(3)
+    D, H = 3, 4
+    net = torch.nn.GRU(D, H, batch_first=True, dtype=torch.float64)
+    q = frameworks.from_pytorch_gru({k: v.detach().numpy() for k, v in net.state_dict().items()})
+    x, h0 = rng.standard_normal((2, 7, D)), rng.standard_normal((2, H))
+    with torch.no_grad():
+        y, h_n = net(torch.from_numpy(x), torch.from_numpy(h0)[None])
+    out, _ = gru.forward(q, x, h0)
+    np.testing.assert_allclose(out.h, y.numpy(), atol=1e-12)
+    np.testing.assert_allclose(out.h[:, -1], h_n[0].numpy(), atol=1e-12)
+    cho = {k: v for k, v in q.items() if k != "b_hn"}
+    assert np.abs(gru.forward(cho, x, h0)[0].h - y.numpy()).max() > 1e-3
+    net2 = torch.nn.GRU(D, H, batch_first=True, dtype=torch.float64)
+    net2.load_state_dict({k: torch.from_numpy(v) for k, v in frameworks.to_pytorch_gru(q).items()})
+    with torch.no_grad():
+        np.testing.assert_allclose(net2(torch.from_numpy(x), torch.from_numpy(h0)[None])[0].numpy(), out.h,
+                                   atol=1e-12)

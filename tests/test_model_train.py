@@ -45,7 +45,7 @@ def test_model_names_bad_targets():
     with pytest.raises(ShapeError, match="targets"):
         model.loss_and_grads(np.zeros((4, 5, 2)), np.zeros((4, 2)))
     with pytest.raises(ValueError, match="cell"):
-        SequenceModel("gru", 2, 3, 1, np.random.default_rng(0))
+        SequenceModel("transformer", 2, 3, 1, np.random.default_rng(0))
 
 
 def test_train_records_history_and_stops_at_target():
