@@ -9,16 +9,18 @@ Shape letters, used in every docstring and shape comment:
 Arrays are (B, D) per step, (B, T, D) per sequence; states are (B, H).
 Weights act on [h_{t-1}, x_t] (hidden state first): W has shape (H, H + D).
 
-Modules: activations, rnn, lstm, gru, frameworks, gradcheck, optim, tasks, losses, model,
-train, charlm (numpy only; imported here) and plots (matplotlib; import it where you plot).
+Modules: activations, rnn, lstm, gru, layers (stacked, bidirectional), frameworks, gradcheck,
+optim, tasks, losses, model, train, charlm (numpy only; imported here) and plots (matplotlib;
+import it where you plot).
 Importing the package does nothing else: no seeding, no settings, no output.
 """
-from . import activations, charlm, frameworks, gradcheck, gru, losses, lstm, model, optim, rnn, shapes, tasks, train
+from . import (activations, charlm, frameworks, gradcheck, gru, layers, losses, lstm, model, optim, rnn, shapes,
+               tasks, train)
 from .activations import sigmoid
 from .model import SequenceModel
 from .shapes import ShapeError
 
 __version__ = "0.1.0"
 
-__all__ = ["activations", "charlm", "frameworks", "gradcheck", "gru", "losses", "lstm", "model", "optim", "rnn",
-           "shapes", "tasks", "train", "sigmoid", "SequenceModel", "ShapeError"]
+__all__ = ["activations", "charlm", "frameworks", "gradcheck", "gru", "layers", "losses", "lstm", "model", "optim",
+           "rnn", "shapes", "tasks", "train", "sigmoid", "SequenceModel", "ShapeError"]

@@ -1,0 +1,127 @@
+import numpy as np
+import pytest
+
+from lstm_helpers import ShapeError, frameworks, gradcheck, gru, layers, lstm, rnn
+
+B, T, D, H = 2, 5, 3, 4
+CELLS = {"rnn": rnn, "lstm": lstm, "gru": gru}
+
+
+def _net(cell, num_layers, bidirectional, seed=0):
+    rng = np.random.default_rng(seed)
+    net = layers.init_params(cell, D, H, rng, num_layers=num_layers, bidirectional=bidirectional)
+    for layer in net["layers"]:
+        for params in layer.values():
+            for k in params:
+                params[k] += 0.1 * rng.standard_normal(params[k].shape)
+    return net
+
+
+def _h(cell, params, x, *state):
+    out = CELLS[cell].forward(params, x, *state)[0]
+    return out if cell == "rnn" else out.h
+
+
+@pytest.mark.parametrize("cell", sorted(CELLS))
+def test_one_layer_one_direction_is_the_cell(cell):
+    net = _net(cell, 1, False)
+    x = np.random.default_rng(1).standard_normal((B, T, D))
+    out, final, _ = layers.forward(net, x)
+    np.testing.assert_allclose(out, _h(cell, net["layers"][0]["fwd"], x), rtol=1e-14)
+    assert final["h"].shape == (1, B, H) and set(final) == ({"h", "c"} if cell == "lstm" else {"h"})
+
+
+@pytest.mark.parametrize("cell", sorted(CELLS))
+def test_stacked_bidirectional_by_hand(cell):
+    """Layer 2 reads layer 1's h (both directions side by side, the forward one first); the backward cell reads the
+    sequence reversed; final holds each direction's last state, layer by layer, forward first."""
+    net = _net(cell, 2, True)
+    x = np.random.default_rng(2).standard_normal((B, T, D))
+    out, final, _ = layers.forward(net, x)
+    (l0, l1) = net["layers"]
+    f0 = _h(cell, l0["fwd"], x)
+    b0 = _h(cell, l0["bwd"], x[:, ::-1])[:, ::-1]
+    mid = np.concatenate([f0, b0], axis=-1)                       # (B, T, 2H)
+    f1 = _h(cell, l1["fwd"], mid)
+    b1 = _h(cell, l1["bwd"], mid[:, ::-1])[:, ::-1]
+    np.testing.assert_allclose(out, np.concatenate([f1, b1], axis=-1), rtol=1e-13, atol=1e-15)
+    assert out.shape == (B, T, 2 * H) and final["h"].shape == (4, B, H)
+    for index, want in enumerate((f0[:, -1], b0[:, 0], f1[:, -1], b1[:, 0])):
+        np.testing.assert_allclose(final["h"][index], want, rtol=1e-13, atol=1e-15)
+
+
+def test_the_backward_half_of_the_last_output_has_read_only_x_T():
+    """out[:, -1] is not a summary of both directions: change every step but the last and its backward half stays."""
+    net = _net("lstm", 1, True)
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((B, T, D))
+    y = x.copy()
+    y[:, :-1] = rng.standard_normal((B, T - 1, D))
+    a, fa, _ = layers.forward(net, x)
+    b, fb, _ = layers.forward(net, y)
+    np.testing.assert_array_equal(a[:, -1, H:], b[:, -1, H:])
+    assert np.abs(a[:, -1, :H] - b[:, -1, :H]).min() > 0          # the forward half has read everything
+    assert np.abs(fa["h"][1] - fb["h"][1]).max() > 1e-3           # the backward cell's final state has too
+
+
+@pytest.mark.parametrize("cell", sorted(CELLS))
+def test_gradients_match_central_differences(cell):
+    """Every parameter of both layers and directions, the inputs and the initial states; the loss reads the outputs
+    and the final states."""
+    net = _net(cell, 2, True, seed=4)
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((B, T, D))
+    keys = ("h", "c") if cell == "lstm" else ("h",)
+    initial = {k: rng.standard_normal((4, B, H)) for k in keys}
+    w = rng.standard_normal((B, T, 2 * H))
+    wf = {k: rng.standard_normal((4, B, H)) for k in keys}
+
+    def loss():
+        out, final, _ = layers.forward(net, x, initial)
+        return np.sum(w * out) + sum(np.sum(wf[k] * final[k]) for k in keys)
+
+    _, _, cache = layers.forward(net, x, initial)
+    g = layers.backward(w, cache, dfinal=wf)
+    arrays, grads = {"x": x}, {"x": g["x"]}
+    for k in keys:
+        arrays[f"initial {k}"], grads[f"initial {k}"] = initial[k], g[k]
+    for layer, (params, pgrads) in enumerate(zip(net["layers"], g["layers"])):
+        for direction in params:
+            assert set(pgrads[direction]) == set(params[direction])
+            for name in params[direction]:
+                arrays[f"{layer} {direction} {name}"] = params[direction][name]
+                grads[f"{layer} {direction} {name}"] = pgrads[direction][name]
+    errors = gradcheck.check_gradients(loss, arrays, grads)
+    assert max(errors.values()) < 1e-6, errors
+
+
+def test_clear_errors():
+    with pytest.raises(ValueError, match="cell must be one of"):
+        layers.init_params("transformer", D, H, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="num_layers"):
+        layers.init_params("lstm", D, H, np.random.default_rng(0), num_layers=0)
+    with pytest.raises(ShapeError, match="layers.init_params"):
+        layers.forward({"layers": []}, np.zeros((B, T, D)))
+    with pytest.raises(ShapeError, match="x has 4 features"):
+        layers.forward(_net("gru", 1, False), np.zeros((B, T, 4)))
+
+
+def test_against_torch_when_it_is_installed():
+    """nn.LSTM(num_layers=2, bidirectional=True): the same outputs and h_n, c_n from the same weights."""
+    torch = pytest.importorskip("torch", reason="torch is not a dependency; benchmarks/lstm_speed.py installs it")
+    net = _net("lstm", 2, True, seed=6)
+    state = {}
+    for layer, params in enumerate(net["layers"]):
+        for direction, p in params.items():
+            suffix = f"_l{layer}" + ("_reverse" if direction == "bwd" else "")
+            for k, v in frameworks.to_pytorch(p).items():
+                state[k.replace("_l0", suffix)] = torch.from_numpy(v)
+    torch_net = torch.nn.LSTM(D, H, num_layers=2, bidirectional=True, batch_first=True, dtype=torch.float64)
+    torch_net.load_state_dict(state)
+    x = np.random.default_rng(7).standard_normal((B, T, D))
+    out, final, _ = layers.forward(net, x)
+    with torch.no_grad():
+        y, (h_n, c_n) = torch_net(torch.from_numpy(x))
+    np.testing.assert_allclose(out, y.numpy(), atol=1e-12)
+    np.testing.assert_allclose(final["h"], h_n.numpy(), atol=1e-12)
+    np.testing.assert_allclose(final["c"], c_n.numpy(), atol=1e-12)
