@@ -41,6 +41,10 @@ def to_pytorch(params):
     dict with weight_ih_l0 (4H, D), weight_hh_l0 (4H, H), bias_ih_l0 (4H,), bias_hh_l0 (4H,)
     """
     D, H = lstm.sizes(params)
+    if lstm.variant(params) != (True, False, False):
+        raise ValueError("nn.LSTM is the standard cell: it has no peepholes, couples no gates and always has "
+                         "a forget gate; these parameters are the variant (forget_gate, coupled, peepholes) = "
+                         f"{lstm.variant(params)}")
     lstm.step(params, np.zeros((1, D)), np.zeros((1, H)), np.zeros((1, H)))  # checks every key and shape
     W = np.concatenate([params[f"W_{g}"] for g in PYTORCH_ORDER])  # (4H, H + D)
     b = np.concatenate([params[f"b_{g}"] for g in PYTORCH_ORDER])  # (4H,)

@@ -14,6 +14,15 @@ Hochreiter & Schmidhuber (1997) without the forget gate; the forget gate is from
 Gers, Schmidhuber & Cummins (2000). Each W_* has shape (H, H + D): its first H
 columns act on h_{t-1}, the last D on x_t. Biases have shape (H,).
 
+Three variants are options of the same cell (``init_params``), and the parameters say
+which cell they are, so every function here computes the variant it is given:
+
+    forget_gate=False   the 1997 cell: f_t = 1, no W_f, b_f
+    coupled=True        i_t = 1 - f_t: the cell writes as much as it forgets; no W_i, b_i
+    peepholes=True      (Gers & Schmidhuber 2000) the gates also read the cell state through
+                        element-wise weights p_f, p_i, p_o of shape (H,): f_t and i_t add
+                        p * C_{t-1} to their pre-activation, o_t adds p_o * C_t
+
 For speed the four weights are stacked once per call into one (4H, H + D)
 matrix, the input's contribution for all steps is one matmul, the weight
 gradients of all steps are one matmul after the backward loop, and the loop over
@@ -30,7 +39,8 @@ import numpy as np
 from . import initializers, shapes
 from .activations import sigmoid_into
 
-PARAM_KEYS = ("W_f", "b_f", "W_i", "b_i", "W_c", "b_c", "W_o", "b_o")
+PARAM_KEYS = ("W_f", "b_f", "W_i", "b_i", "W_c", "b_c", "W_o", "b_o")  # the standard cell
+PEEPHOLE_KEYS = ("p_f", "p_i", "p_o")
 _STACK = ("f", "i", "o", "c")  # order of the gates in the stacked weight
 _ROWS = {"f": 0, "i": 1, "o": 2, "g": 3}  # block of each activation in the stacked (4H, B) arrays
 FORCE_RANGES = {"f": (0.0, 1.0), "i": (0.0, 1.0), "o": (0.0, 1.0), "g": (-1.0, 1.0)}
@@ -47,7 +57,7 @@ class LSTMRecord(NamedTuple):
 
 
 def init_params(input_size, hidden_size, rng, forget_bias=1.0, recurrent_init="orthogonal",
-                dtype=np.float64):
+                dtype=np.float64, forget_gate=True, coupled=False, peepholes=False):
     """Fresh LSTM parameters.
 
     Parameters
@@ -61,58 +71,121 @@ def init_params(input_size, hidden_size, rng, forget_bias=1.0, recurrent_init="o
     recurrent_init : "orthogonal" or "uniform"
         How the first H columns of each W are drawn (see ``initializers``).
     dtype : float dtype
+    forget_gate, coupled, peepholes : bool
+        The variants (see the module's text). A variant draws the same numbers as the standard
+        cell from ``rng`` and keeps the blocks it has, so with one seed the cells share them.
+        Peephole weights start at 0, where the cell computes what it would without them.
 
     Returns
     -------
     params : dict of W_f, W_i, W_c, W_o of shape (H, H + D) and b_f, b_i, b_c, b_o of shape (H,)
+        (without W_f, b_f when forget_gate=False; without W_i, b_i when coupled), and with
+        peepholes p_f, p_i, p_o of shape (H,) for the gates the cell has
     """
+    if coupled and not forget_gate:
+        raise ValueError("a coupled cell writes i = 1 - f: it needs its forget gate (forget_gate=True)")
     p = {}
     for gate in ("f", "i", "c", "o"):
         p[f"W_{gate}"] = initializers.recurrent_weight(input_size, hidden_size, rng, recurrent_init, dtype)
         p[f"b_{gate}"] = np.zeros(hidden_size, dtype=dtype)
     p["b_f"][:] = forget_bias
+    dropped = ("f",) * (not forget_gate) + ("i",) * coupled
+    p = {k: v for k, v in p.items() if k[2:] not in dropped}
+    if peepholes:
+        for gate in ("f", "i", "o"):
+            if gate not in dropped:
+                p[f"p_{gate}"] = np.zeros(hidden_size, dtype=dtype)
     return p
+
+
+class _Variant(NamedTuple):
+    """Which cell a parameter dict is: the standard one is (True, True, None)."""
+    forget_gate: bool
+    input_gate: bool                  # False: coupled, i = 1 - f
+    peep: tuple = None                # (p_f, p_i, p_o) as (H, 1) columns, None for a gate without one
+
+
+def variant(p):
+    """The variant a parameter dict holds: (forget_gate, coupled, peepholes), each a bool."""
+    v = _variant(p)
+    return v.forget_gate, not v.input_gate, v.peep is not None
+
+
+def _variant(p):
+    has_f, has_i = "W_f" in p, "W_i" in p
+    if not has_f and not has_i:
+        raise shapes.ShapeError("LSTM parameters need W_f (the forget gate) or W_i (the input gate); a coupled "
+                                "cell keeps W_f (make them with lstm.init_params)")
+    peep_keys = [k for k in PEEPHOLE_KEYS if k in p]
+    if not peep_keys:
+        return _Variant(has_f, has_i)
+    expected = [k for k, has in zip(PEEPHOLE_KEYS, (has_f, has_i, True)) if has]
+    if peep_keys != expected:
+        raise shapes.ShapeError(f"peephole weights come one per gate the cell has: expected {expected}, "
+                                f"got {peep_keys} (make them with lstm.init_params(..., peepholes=True))")
+    return _Variant(has_f, has_i, tuple(np.asarray(p[k])[:, None] if k in p else None for k in PEEPHOLE_KEYS))
 
 
 def sizes(p):
     """(D, H): input size and hidden size of a parameter dict."""
-    if not isinstance(p, dict) or "W_f" not in p or np.ndim(p["W_f"]) != 2:
-        raise shapes.ShapeError("LSTM parameters must be a dict with W_f of shape (H, H + D) "
+    if not isinstance(p, dict) or "W_c" not in p or np.ndim(p["W_c"]) != 2:
+        raise shapes.ShapeError("LSTM parameters must be a dict with W_c of shape (H, H + D) "
                                 "(make them with lstm.init_params)")
-    H = np.shape(p["W_f"])[0]
-    return np.shape(p["W_f"])[1] - H, H
+    H = np.shape(p["W_c"])[0]
+    return np.shape(p["W_c"])[1] - H, H
 
 
 def _stacked(p):
-    """Check ``p`` and stack it: W (4H, H + D), b (4H,), in the order f, i, o, g."""
+    """Check ``p`` and stack it: W (4H, H + D), b (4H,), in the order f, i, o, g, and its variant.
+    A gate the variant lacks gets a block of zeros (its value is set, not computed)."""
     D, H = sizes(p)
+    v = _variant(p)
     spec = {}
-    for gate in ("f", "i", "c", "o"):
-        spec[f"W_{gate}"] = (H, H + D)
-        spec[f"b_{gate}"] = (H,)
+    for gate in ("c", "o", "f", "i"):
+        if f"W_{gate}" in p or gate in ("c", "o"):
+            spec[f"W_{gate}"] = (H, H + D)
+            spec[f"b_{gate}"] = (H,)
+    for k in PEEPHOLE_KEYS:
+        if k in p:
+            spec[k] = (H,)
     dtype = shapes.check_params(p, spec, "lstm")
-    W = np.concatenate([p[f"W_{g}"] for g in _STACK])  # (4H, H+D)
-    b = np.concatenate([p[f"b_{g}"] for g in _STACK])  # (4H,)
-    return W, b, D, H, dtype
+    W = np.concatenate([p[f"W_{g}"] if f"W_{g}" in p else np.zeros((H, H + D), dtype) for g in _STACK])
+    b = np.concatenate([p[f"b_{g}"] if f"b_{g}" in p else np.zeros(H, dtype) for g in _STACK])
+    return W, b, D, H, dtype, v
 
 
-def _activate(z, c_prev, c, tc, h, H, force=None):
+def _activate(z, c_prev, c, tc, h, H, force=None, v=_Variant(True, True)):
     """Turn pre-activations into gates and the new states, in place, feature-major.
 
     z (4H, B) becomes [f; i; o; g]; writes c, tc = tanh(c) and h, each (H, B).
-    ``force`` maps gate names to (H, B) values that replace the computed ones.
-    The caller silences exp's overflow (see activations.sigmoid_into).
+    ``force`` maps gate names to (H, B) values that replace the computed ones (a cell without
+    a forget gate has f forced to 1); ``v`` is the variant. The caller silences exp's overflow
+    (see activations.sigmoid_into).
     """
-    sigmoid_into(z[:3 * H], out=z[:3 * H])  # f, i, o
+    p_f, p_i, p_o = v.peep or (None, None, None)
+    if p_f is not None:
+        z[:H] += p_f * c_prev                # peepholes: f and i read C_{t-1}
+    if p_i is not None:
+        z[H:2 * H] += p_i * c_prev
+    late_o = p_o is not None                 # o reads C_t, so it waits for it
+    sigmoid_into(z[:2 * H] if late_o else z[:3 * H], out=z[:2 * H] if late_o else z[:3 * H])  # f, i (, o)
     np.tanh(z[3 * H:], out=z[3 * H:])  # g
     if force:
         for name, value in force.items():
-            k = _ROWS[name]
-            z[k * H:(k + 1) * H] = value
+            if not (late_o and name == "o"):
+                k = _ROWS[name]
+                z[k * H:(k + 1) * H] = value
     f, i, o, g = z[:H], z[H:2 * H], z[2 * H:3 * H], z[3 * H:]
+    if not v.input_gate:
+        np.subtract(1.0, f, out=i)           # coupled: i = 1 - f
     np.multiply(f, c_prev, out=c)
     np.multiply(i, g, out=h)  # h as scratch space
     c += h                    # C_t = f * C_{t-1} + i * C~_t
+    if late_o:
+        o += p_o * c
+        sigmoid_into(o, out=o)
+        if force and "o" in force:
+            o[:] = force["o"]
     np.tanh(c, out=tc)
     np.multiply(o, tc, out=h)  # h_t = o * tanh(C_t)
 
@@ -145,6 +218,16 @@ def _check_force(force, B, H, dtype):
     return checked
 
 
+def _forces(force, B, H, dtype, v):
+    """The checked forced gates, with what the variant fixes: a cell without a forget gate has f = 1."""
+    checked = _check_force(force, B, H, dtype) or {}
+    if not v.input_gate and "i" in checked:
+        raise ValueError("a coupled cell has no input gate of its own (i = 1 - f): force f instead")
+    if not v.forget_gate and "f" not in checked:
+        checked["f"] = np.ones((H, B), dtype)
+    return checked or None
+
+
 def step(p, x_t, h_prev, c_prev, force=None):
     """One LSTM step.
 
@@ -162,7 +245,7 @@ def step(p, x_t, h_prev, c_prev, force=None):
     -------
     LSTMRecord of f, i, g, o, c, h, each of shape (B, H)
     """
-    W, b, D, H, dtype = _stacked(p)
+    W, b, D, H, dtype, v = _stacked(p)
     x_t = shapes.check_input(x_t, D, dtype)
     B = x_t.shape[0]
     h_prev = shapes.check_state(h_prev, B, H, dtype, "h_prev")
@@ -170,7 +253,7 @@ def step(p, x_t, h_prev, c_prev, force=None):
     z = W[:, :H] @ h_prev.T + W[:, H:] @ x_t.T + b[:, None]  # (4H, B)
     c, tc, h = (np.empty((H, B), dtype) for _ in range(3))
     with np.errstate(over="ignore"):  # exp(-z) = inf for z << 0 gives sigmoid's limit 0
-        _activate(z, c_prev.T, c, tc, h, H, _check_force(force, B, H, dtype))
+        _activate(z, c_prev.T, c, tc, h, H, _forces(force, B, H, dtype, v), v)
     return _record(z.T, c.T, h.T, H)
 
 
@@ -190,12 +273,12 @@ def forward(p, x, h0=None, c0=None, force=None):
     out : LSTMRecord of f, i, g, o, c, h, each of shape (B, T, H)
     cache : what ``backward`` needs
     """
-    W, b, D, H, dtype = _stacked(p)
+    W, b, D, H, dtype, v = _stacked(p)
     x = shapes.check_sequence(x, D, dtype)
     B, T, _ = x.shape
     h0 = shapes.check_state(h0, B, H, dtype, "h0")
     c0 = shapes.check_state(c0, B, H, dtype, "c0")
-    force = _check_force(force, B, H, dtype)
+    force = _forces(force, B, H, dtype, v)
 
     xs = np.ascontiguousarray(x.transpose(1, 0, 2))  # (T, B, D) time-major, kept for backward
     Z = np.matmul(W[:, H:], xs.transpose(0, 2, 1))    # (T, 4H, B) the input's part of every step, one call
@@ -210,10 +293,10 @@ def forward(p, x, h0=None, c0=None, force=None):
         for t in range(T):
             np.matmul(Wh, Hs[t], out=rec)     # (4H, B)
             Z[t] += rec
-            _activate(Z[t], Cs[t], Cs[t + 1], TC[t], Hs[t + 1], H, force)
+            _activate(Z[t], Cs[t], Cs[t + 1], TC[t], Hs[t + 1], H, force, v)
 
     out = _record(Z.transpose(2, 0, 1), Cs[1:].transpose(2, 0, 1), Hs[1:].transpose(2, 0, 1), H)
-    cache = (xs, W, Z, Hs, Cs, TC, tuple(force or ()))
+    cache = (xs, W, Z, Hs, Cs, TC, tuple(force or ()), (v, tuple(p)))
     return out, cache
 
 
@@ -239,7 +322,8 @@ def backward(dh, cache, dc_last=None, states=False, input_grad=True):
     grads : dict with dW_f ... under the parameters' keys (W_f, b_f, ...), x (B, T, D) (with
         ``input_grad``), h0 and c0 (B, H); with ``states``, also h and c (B, T, H)
     """
-    xs, W, A, Hs, Cs, TC, forced = cache
+    xs, W, A, Hs, Cs, TC, forced, (v, keys) = cache
+    p_f, p_i, p_o = v.peep or (None, None, None)
     T, B, D = xs.shape
     H = Hs.shape[1]
     dtype = W.dtype
@@ -266,22 +350,37 @@ def backward(dh, cache, dc_last=None, states=False, input_grad=True):
         tmp *= o
         tmp *= dht
         dc += tmp                                       # dL/dC_t: + dh_t o (1 - tanh^2 C_t)
+        dz = dZ[t]
+        np.multiply(dht, tc, out=dz[2 * H:3 * H])       # dL/do
+        if p_o is not None:                             # peephole: o read C_t
+            dz[2 * H:3 * H] *= o * (1.0 - o)
+            if "o" in forced:
+                dz[2 * H:3 * H] = 0.0
+            dc += dz[2 * H:3 * H] * p_o
         if states:
             dH_all[t], dC_all[t] = dht, dc
-        dz = dZ[t]
         np.multiply(dc, Cs[t], out=dz[:H])              # dL/df
         np.multiply(dc, g, out=dz[H:2 * H])             # dL/di
-        np.multiply(dht, tc, out=dz[2 * H:3 * H])       # dL/do
         np.multiply(dc, i, out=dz[3 * H:])              # dL/dg
-        np.subtract(1.0, a[:3 * H], out=dsig)
-        dsig *= a[:3 * H]
-        dz[:3 * H] *= dsig                              # sigma' = s (1 - s)
+        if not v.input_gate:                            # coupled: i = 1 - f, so dL/df gains -dL/di
+            dz[:H] -= dz[H:2 * H]
+            dz[H:2 * H] = 0.0
+        if p_o is None:
+            np.subtract(1.0, a[:3 * H], out=dsig)
+            dsig *= a[:3 * H]
+            dz[:3 * H] *= dsig                          # sigma' = s (1 - s)
+        else:
+            dz[:2 * H] *= a[:2 * H] * (1.0 - a[:2 * H])
         np.multiply(g, g, out=tmp)
         np.subtract(1.0, tmp, out=tmp)
         dz[3 * H:] *= tmp                               # tanh' = 1 - g^2
         for name in forced:                             # a gate fixed by hand is a constant
             dz[_ROWS[name] * H:(_ROWS[name] + 1) * H] = 0.0
         dc *= f                                         # to C_{t-1}
+        if p_f is not None:                             # peepholes: f and i read C_{t-1}
+            dc += dz[:H] * p_f
+        if p_i is not None:
+            dc += dz[H:2 * H] * p_i
         np.matmul(Wh_T, dz, out=dh_next)                # to h_{t-1}
 
     # Every dz_t is known now, so the weight gradients, sums of dz_t [h_{t-1}, x_t]^T over all steps
@@ -296,7 +395,11 @@ def backward(dh, cache, dc_last=None, states=False, input_grad=True):
     for k, gate in enumerate(_STACK):
         grads[f"W_{gate}"] = dW[k * H:(k + 1) * H]
         grads[f"b_{gate}"] = db[k * H:(k + 1) * H]
-    grads = {key: grads[key] for key in PARAM_KEYS}
+    if v.peep is not None:                              # dp = sum over steps and rows of dz * the C it read
+        grads["p_f"] = np.einsum("thb,thb->h", dZ[:, :H], Cs[:T])
+        grads["p_i"] = np.einsum("thb,thb->h", dZ[:, H:2 * H], Cs[:T])
+        grads["p_o"] = np.einsum("thb,thb->h", dZ[:, 2 * H:3 * H], Cs[1:])
+    grads = {key: grads[key] for key in keys}
     if input_grad:
         grads["x"] = (dZ2 @ W[:, H:]).reshape(T, B, D).transpose(1, 0, 2)  # dz_t W_x, (B, T, D)
     grads["h0"] = np.ascontiguousarray(dh_next.T)
