@@ -31,6 +31,23 @@ PYTORCH_ORDER = ("i", "f", "c", "o")  # our names in PyTorch's stacking order; i
 PYTORCH_KEYS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
 
 
+def _read_state(state, module, blocks):
+    """weight_ih, weight_hh, bias_ih, bias_hh and H of a one-layer state dict with ``blocks`` stacked layers."""
+    missing = [k for k in PYTORCH_KEYS if k not in state]
+    if missing:
+        raise shapes.ShapeError(f"a one-layer {module} state dict has the keys {list(PYTORCH_KEYS)}; "
+                                f"missing {missing} (bidirectional or bias=False layers are not supported)")
+    w_ih, w_hh, b_ih, b_hh = (np.asarray(state[k]) for k in PYTORCH_KEYS)
+    if w_hh.ndim != 2 or w_hh.shape[0] != blocks * w_hh.shape[1]:
+        raise shapes.ShapeError(f"weight_hh_l0 must have shape ({blocks}H, H); got {w_hh.shape}")
+    H = w_hh.shape[1]
+    for name, a, shape in (("weight_ih_l0", w_ih, (blocks * H, w_ih.shape[-1])), ("bias_ih_l0", b_ih, (blocks * H,)),
+                           ("bias_hh_l0", b_hh, (blocks * H,))):
+        if a.ndim != len(shape) or a.shape != shape:
+            raise shapes.ShapeError(f"{name} must have shape {shape} for hidden size H={H}; got {a.shape}")
+    return w_ih, w_hh, b_ih, b_hh, H
+
+
 def to_pytorch(params):
     """Our parameters as a PyTorch nn.LSTM state dict (numpy arrays, same dtype).
 
@@ -57,19 +74,7 @@ def from_pytorch(state):
 
     Pass numpy arrays, e.g. ``{k: v.detach().numpy() for k, v in net.state_dict().items()}``.
     """
-    missing = [k for k in PYTORCH_KEYS if k not in state]
-    if missing:
-        raise shapes.ShapeError(f"a one-layer nn.LSTM state dict has the keys {list(PYTORCH_KEYS)}; "
-                                f"missing {missing} (bidirectional or bias=False layers are not supported)")
-    w_ih, w_hh = np.asarray(state["weight_ih_l0"]), np.asarray(state["weight_hh_l0"])
-    b_ih, b_hh = np.asarray(state["bias_ih_l0"]), np.asarray(state["bias_hh_l0"])
-    if w_hh.ndim != 2 or w_hh.shape[0] != 4 * w_hh.shape[1]:
-        raise shapes.ShapeError(f"weight_hh_l0 must have shape (4H, H); got {w_hh.shape}")
-    H = w_hh.shape[1]
-    for name, a, shape in (("weight_ih_l0", w_ih, (4 * H, w_ih.shape[-1])), ("bias_ih_l0", b_ih, (4 * H,)),
-                           ("bias_hh_l0", b_hh, (4 * H,))):
-        if a.ndim != len(shape) or a.shape != shape:
-            raise shapes.ShapeError(f"{name} must have shape {shape} for hidden size H={H}; got {a.shape}")
+    w_ih, w_hh, b_ih, b_hh, H = _read_state(state, "nn.LSTM", 4)
     W = np.concatenate([w_hh, w_ih], axis=1)  # (4H, H + D), hidden state first
     b = b_ih + b_hh                           # (4H,)
     p = {}
@@ -102,19 +107,7 @@ def to_pytorch_gru(params):
 
 def from_pytorch_gru(state):
     """A one-layer nn.GRU state dict as our GRU parameters, PyTorch's form (with b_hn)."""
-    missing = [k for k in PYTORCH_KEYS if k not in state]
-    if missing:
-        raise shapes.ShapeError(f"a one-layer nn.GRU state dict has the keys {list(PYTORCH_KEYS)}; "
-                                f"missing {missing} (bidirectional or bias=False layers are not supported)")
-    w_ih, w_hh = np.asarray(state["weight_ih_l0"]), np.asarray(state["weight_hh_l0"])
-    b_ih, b_hh = np.asarray(state["bias_ih_l0"]), np.asarray(state["bias_hh_l0"])
-    if w_hh.ndim != 2 or w_hh.shape[0] != 3 * w_hh.shape[1]:
-        raise shapes.ShapeError(f"weight_hh_l0 must have shape (3H, H); got {w_hh.shape}")
-    H = w_hh.shape[1]
-    for name, a, shape in (("weight_ih_l0", w_ih, (3 * H, w_ih.shape[-1])), ("bias_ih_l0", b_ih, (3 * H,)),
-                           ("bias_hh_l0", b_hh, (3 * H,))):
-        if a.ndim != len(shape) or a.shape != shape:
-            raise shapes.ShapeError(f"{name} must have shape {shape} for hidden size H={H}; got {a.shape}")
+    w_ih, w_hh, b_ih, b_hh, H = _read_state(state, "nn.GRU", 3)
     W = np.concatenate([w_hh, w_ih], axis=1)  # (3H, H + D), hidden state first
     q = {}
     for k, g in enumerate(GRU_PYTORCH_ORDER):

@@ -81,11 +81,7 @@ def resets_after(q):
 
 def sizes(q):
     """(D, H): input size and hidden size of a parameter dict."""
-    if not isinstance(q, dict) or "W_z" not in q or np.ndim(q["W_z"]) != 2:
-        raise shapes.ShapeError("GRU parameters must be a dict with W_z of shape (H, H + D) "
-                                "(make them with gru.init_params)")
-    H = np.shape(q["W_z"])[0]
-    return np.shape(q["W_z"])[1] - H, H
+    return shapes.sizes(q, "W_z", "gru")
 
 
 def _stacked(q):

@@ -128,11 +128,7 @@ def _variant(p):
 
 def sizes(p):
     """(D, H): input size and hidden size of a parameter dict."""
-    if not isinstance(p, dict) or "W_c" not in p or np.ndim(p["W_c"]) != 2:
-        raise shapes.ShapeError("LSTM parameters must be a dict with W_c of shape (H, H + D) "
-                                "(make them with lstm.init_params)")
-    H = np.shape(p["W_c"])[0]
-    return np.shape(p["W_c"])[1] - H, H
+    return shapes.sizes(p, "W_c", "lstm")
 
 
 def _stacked(p):

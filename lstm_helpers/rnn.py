@@ -36,11 +36,7 @@ def init_params(input_size, hidden_size, rng, recurrent_init="orthogonal", dtype
 
 def sizes(q):
     """(D, H): input size and hidden size of a parameter dict."""
-    if not isinstance(q, dict) or "W" not in q or np.ndim(q["W"]) != 2:
-        raise shapes.ShapeError("RNN parameters must be a dict with W of shape (H, H + D) "
-                                "(make them with rnn.init_params)")
-    H = np.shape(q["W"])[0]
-    return np.shape(q["W"])[1] - H, H
+    return shapes.sizes(q, "W", "rnn")
 
 
 def _checked(q):

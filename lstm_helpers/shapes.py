@@ -29,6 +29,15 @@ def _float_array(a, name, dtype):
     return arr
 
 
+def sizes(p, key, cell):
+    """(D, H) of a cell's parameter dict, read from its weight ``key`` of shape (H, H + D)."""
+    if not isinstance(p, dict) or key not in p or np.ndim(p[key]) != 2:
+        raise ShapeError(f"{cell.upper()} parameters must be a dict with {key} of shape (H, H + D) "
+                         f"(make them with {cell}.init_params)")
+    H = np.shape(p[key])[0]
+    return np.shape(p[key])[1] - H, H
+
+
 def check_params(p, spec, cell):
     """Check a parameter dict against ``spec`` (key -> expected shape).
 
