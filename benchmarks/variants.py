@@ -69,11 +69,13 @@ def run_chars(name, seed, corpus):
     return reached[steps][1], 1e3 * seconds / steps
 
 
-def summary(values):
+def summary(values, fmt):
+    """Median and range of the values that are not None, and how many those are when some are."""
     done = [v for v in values if v is not None]
     if not done:
         return "never"
-    return f"median {statistics.median(done):.4g}, from {min(done):.4g} to {max(done):.4g}"
+    count = f"{len(done)} of {len(values)} seeds: " if len(done) < len(values) else ""
+    return f"{count}median {statistics.median(done):{fmt}}, from {min(done):{fmt}} to {max(done):{fmt}}"
 
 
 def main():
@@ -93,8 +95,8 @@ def main():
                       flush=True)
             print("\n  per model: final validation MSE; updates to pass 0.01; ms per update")
             for name, r in rows.items():
-                print(f"  {name:30s} {summary([m for m, _, _ in r]):40s} {summary([p for _, p, _ in r]):36s} "
-                      f"{statistics.median(ms for _, _, ms in r):.2f}")
+                mse, passed = summary([m for m, _, _ in r], ".4f"), summary([p for _, p, _ in r], ".0f")
+                print(f"  {name:30s} {mse:40s} {passed:40s} {statistics.median(ms for _, _, ms in r):.2f}")
         if "chars" in args.tasks:
             vocab, train_ids, val_ids, _, _ = char_model.corpus()
             print(f"\ncharacter model, H = {CHARS['hidden']}, {CHARS['steps']} updates of chapter 08's settings; "
@@ -105,7 +107,8 @@ def main():
                 print(f"  {name:30s} " + "  ".join(f"{bpc:.3f}" for bpc, _ in rows[name]), flush=True)
             print("\n  per model: bits per character; ms per update")
             for name, r in rows.items():
-                print(f"  {name:30s} {summary([b for b, _ in r]):40s} {statistics.median(ms for _, ms in r):.2f}")
+                bpc = summary([b for b, _ in r], ".3f")
+                print(f"  {name:30s} {bpc:40s} {statistics.median(ms for _, ms in r):.2f}")
 
 
 if __name__ == "__main__":
