@@ -221,25 +221,25 @@ def code_features(text):
 def states_over_text(model, ids, vocab_size, seq_len=1000):
     """What each unit of ``model`` holds after every character of a text read in order, the state carried.
 
-    The state of an LSTM's memory is its cell state C_t; an RNN has only h_t. Read as
+    The state of an LSTM's memory is its cell state C_t; an RNN or a GRU has only h_t. Read as
     ``stream_bits_per_char`` reads (one stream, chunks only bound the memory), from zeros.
 
     Returns
     -------
-    ndarray of shape (N, H): row t - 1 is C_t (LSTM) or h_t (RNN), after reading character t
+    ndarray of shape (N, H): row t - 1 is C_t (LSTM) or h_t (RNN, GRU), after reading character t
     """
-    from . import lstm, rnn
+    from . import lstm
     ids = np.asarray(ids)
     eye = np.eye(vocab_size, dtype=model.params["W_y"].dtype)
-    p, rows, state = model.cell_params, [], ()
+    rows, state = [], None
     for start in range(0, len(ids), seq_len):
         x = eye[ids[None, start:start + seq_len]]                          # (1, k, V)
         if model.cell == "lstm":
-            out, _ = lstm.forward(p, x, *state)
+            out, _ = lstm.forward(model.cell_params, x, *(state or ()))
             state, states = (out.h[:, -1], out.c[:, -1]), out.c[0]          # (k, H)
         else:
-            hs, _ = rnn.forward(p, x, *state)
-            state, states = (hs[:, -1],), hs[0]                             # (k, H)
+            hs, _, state = model._hidden(x, state)
+            states = hs[0]                                                  # (k, H)
         rows.append(states)
     return np.concatenate(rows)                                             # (N, H)
 

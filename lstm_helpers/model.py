@@ -12,12 +12,17 @@ starts again from zeros.
 truncate=k (with many_to_one) is truncated backpropagation through time inside one
 sequence: the forward pass reads all T steps, the backward pass only the last k; the
 first T - k steps give the starting state and keep no cache.
+
+num_layers > 1 or bidirectional=True runs a stack (``layers``): the readout reads the
+last layer's h_t, 2H numbers per step when bidirectional. The stack's parameters sit in
+the same flat dict under names like "l0.fwd.W_f" (layer 0, the forward direction), and
+its state is a dict like ``layers.forward``'s final states.
 """
 import copy
 
 import numpy as np
 
-from . import gru, losses, lstm, rnn, shapes
+from . import gru, layers, losses, lstm, rnn, shapes
 
 CELLS = {"lstm": lstm, "rnn": rnn, "gru": gru}
 LOSSES = {"mse": losses.mse, "xent": losses.softmax_cross_entropy}
@@ -36,11 +41,15 @@ class SequenceModel:
     stateful : bool, carry the final state of one training batch into the next (a batch of another
         size starts from zeros)
     truncate : int or None, backpropagate through the last ``truncate`` steps only (many_to_one)
-    **cell_kwargs : passed to the cell's init_params (forget_bias, recurrent_init, dtype)
+    num_layers : int, stacked layers (each reads the h_t of the one below)
+    bidirectional : bool, each layer also reads the sequence backwards (not with stateful)
+    **cell_kwargs : passed to the cell's init_params (forget_bias, recurrent_init, dtype, and the
+        variants: forget_gate, coupled, peepholes for an LSTM, reset_after for a GRU)
     """
 
     def __init__(self, cell, input_size, hidden_size, output_size, rng, loss="mse",
-                 many_to_one=True, stateful=False, truncate=None, **cell_kwargs):
+                 many_to_one=True, stateful=False, truncate=None, num_layers=1, bidirectional=False,
+                 **cell_kwargs):
         if cell not in CELLS:
             raise ValueError(f"cell must be one of {sorted(CELLS)}; got {cell!r}")
         if loss not in LOSSES:
@@ -51,10 +60,21 @@ class SequenceModel:
             raise ValueError("truncate must be a positive whole number of steps, and needs many_to_one=True "
                              f"(a loss that reads h_T only); got truncate={truncate!r}, many_to_one={many_to_one}")
         self.truncate = truncate
-        self.params = CELLS[cell].init_params(input_size, hidden_size, rng, **cell_kwargs)
+        self.stacked = num_layers != 1 or bidirectional
+        if self.stacked:
+            if stateful and bidirectional:
+                raise ValueError("stateful=True carries the state forward from chunk to chunk; a bidirectional "
+                                 "model's backward direction reads each chunk from its end, so it has none to carry")
+            net = layers.init_params(cell, input_size, hidden_size, rng, num_layers=num_layers,
+                                     bidirectional=bidirectional, **cell_kwargs)
+            self.params = {f"l{k}.{d}.{name}": a for k, layer in enumerate(net["layers"])
+                           for d, p in layer.items() for name, a in p.items()}
+        else:
+            self.params = CELLS[cell].init_params(input_size, hidden_size, rng, **cell_kwargs)
         dtype = next(iter(self.params.values())).dtype
         bound = 1.0 / np.sqrt(hidden_size)
-        self.params["W_y"] = rng.uniform(-bound, bound, (output_size, hidden_size)).astype(dtype)
+        read = hidden_size * (2 if bidirectional else 1)       # what the readout reads per step
+        self.params["W_y"] = rng.uniform(-bound, bound, (output_size, read)).astype(dtype)
         self.params["b_y"] = np.zeros(output_size, dtype)
 
     def astype(self, dtype):
@@ -68,8 +88,20 @@ class SequenceModel:
         """The cell's own parameters (a dict of the same arrays, not copies)."""
         return {k: v for k, v in self.params.items() if k not in ("W_y", "b_y")}
 
+    def _net(self):
+        """The stack's parameters as ``layers`` wants them (the same arrays)."""
+        stack = {}
+        for key, a in self.cell_params.items():
+            layer, direction, name = key.split(".", 2)
+            stack.setdefault(int(layer[1:]), {}).setdefault(direction, {})[name] = a
+        return {"cell": self.cell, "layers": [stack[k] for k in sorted(stack)]}
+
     def _hidden(self, x, state=None):
-        """h_t for every step (B, T, H), the cell's cache, and the final state: (h_T, C_T) or (h_T,)."""
+        """h_t for every step (B, T, H), the cell's cache, and the final state: (h_T, C_T) or (h_T,)
+        (for a stack, layers.forward's dict of final states)."""
+        if self.stacked:
+            out, final, cache = layers.forward(self._net(), x, state)
+            return out, cache, final
         if self.cell == "lstm":
             out, cache = lstm.forward(self.cell_params, x, *(state or ()))
             return out.h, cache, (out.h[:, -1].copy(), out.c[:, -1].copy())
@@ -78,6 +110,13 @@ class SequenceModel:
             return out.h, cache, (out.h[:, -1].copy(),)
         hs, cache = rnn.forward(self.cell_params, x, *(state or ()))
         return hs, cache, (hs[:, -1].copy(),)
+
+    @staticmethod
+    def _batch(state):
+        """The batch size a carried state was made for (None when there is none)."""
+        if state is None:
+            return None
+        return (state["h"] if isinstance(state, dict) else state[0]).shape[-2]
 
     def reset_state(self):
         """Start the next stateful batch from zeros."""
@@ -131,7 +170,7 @@ class SequenceModel:
         return states
 
     def _backward(self, x, y, states):
-        carried = self.state if self.stateful and self.state is not None and self.state[0].shape[0] == len(x) else None
+        carried = self.state if self.stateful and self._batch(self.state) == len(x) else None
         if self.truncate is not None and self.truncate < x.shape[1]:
             carried = self._hidden(x[:, :-self.truncate], carried)[2]  # forward only: no cache kept
             x = x[:, -self.truncate:]                                  # the steps the gradient reaches
@@ -152,7 +191,14 @@ class SequenceModel:
             dhs[:, -1] = dh_read
         else:
             dhs = dh_read
-        grads = CELLS[self.cell].backward(dhs, cache, states=states, input_grad=False)  # dL/dx: nothing reads it
+        if self.stacked:
+            if states:
+                raise NotImplementedError("state_gradients reads one layer's states; this model is a stack")
+            g = layers.backward(dhs, cache)
+            grads = {f"l{k}.{d}.{name}": a for k, layer in enumerate(g["layers"])
+                     for d, gd in layer.items() for name, a in gd.items()}
+        else:
+            grads = CELLS[self.cell].backward(dhs, cache, states=states, input_grad=False)  # dL/dx: nothing reads it
         if self.stateful:
             self.state = final  # the next batch starts here; its gradient will stop here
         state_grads = {k: grads.pop(k) for k in ("h", "c") if k in grads}
