@@ -46,8 +46,12 @@ def _check(net):
     return CELLS[net["cell"]], net["layers"], len(net["layers"][0])
 
 
-def _run(cell, params, x, state):
-    """One direction of one layer: (h for every step (B, T, H), the final state, the cell's cache)."""
+def run_cell(cell, params, x, state=()):
+    """One cell over a sequence, whatever the cell: (h for every step (B, T, H), the final state, the cell's cache).
+
+    cell is the module (rnn, lstm or gru); state is () for zeros, else (h0, c0) or (h0,); the final state
+    is (h_T, C_T) for an LSTM, (h_T,) otherwise.
+    """
     if cell is lstm:
         out, cache = lstm.forward(params, x, *state)
         return out.h, (out.h[:, -1].copy(), out.c[:, -1].copy()), cache
@@ -85,7 +89,7 @@ def forward(net, x, initial=None):
             index = layer * n_dir + k
             state = tuple(initial[key][index] for key in keys) if initial is not None else ()
             seq = inp if direction == "fwd" else inp[:, ::-1]
-            hs, final, cache = _run(cell, params[direction], seq, state)
+            hs, final, cache = run_cell(cell, params[direction], seq, state)
             outs.append(hs if direction == "fwd" else hs[:, ::-1])      # back in time order
             layer_caches[direction] = cache
             for key, value in zip(keys, final):

@@ -55,7 +55,7 @@ class SequenceModel:
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}; got {loss!r}")
         self.cell, self.loss, self.many_to_one, self.stateful = cell, loss, many_to_one, stateful
-        self.state = None  # the carried (h, c) or (h,), when stateful
+        self.state = None  # the carried (h, c) or (h,) (a stack's: a dict of them), when stateful
         if truncate is not None and (not many_to_one or not isinstance(truncate, (int, np.integer)) or truncate < 1):
             raise ValueError("truncate must be a positive whole number of steps, and needs many_to_one=True "
                              f"(a loss that reads h_T only); got truncate={truncate!r}, many_to_one={many_to_one}")
@@ -100,16 +100,10 @@ class SequenceModel:
         """h_t for every step (B, T, H), the cell's cache, and the final state: (h_T, C_T) or (h_T,)
         (for a stack, layers.forward's dict of final states)."""
         if self.stacked:
-            out, final, cache = layers.forward(self._net(), x, state)
-            return out, cache, final
-        if self.cell == "lstm":
-            out, cache = lstm.forward(self.cell_params, x, *(state or ()))
-            return out.h, cache, (out.h[:, -1].copy(), out.c[:, -1].copy())
-        if self.cell == "gru":
-            out, cache = gru.forward(self.cell_params, x, *(state or ()))
-            return out.h, cache, (out.h[:, -1].copy(),)
-        hs, cache = rnn.forward(self.cell_params, x, *(state or ()))
-        return hs, cache, (hs[:, -1].copy(),)
+            hs, final, cache = layers.forward(self._net(), x, state)
+        else:
+            hs, final, cache = layers.run_cell(CELLS[self.cell], self.cell_params, x, state or ())
+        return hs, cache, final
 
     @staticmethod
     def _batch(state):

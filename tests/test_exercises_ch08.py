@@ -114,10 +114,30 @@ def softmax_answer(scale=lambda z, t: z / t, shift="row", axis=-1, after=lambda 
             z = z - z.max(axis=axis, keepdims=True)
         elif shift == "all":
             z = z - z.max()
+        elif shift in ("min", "mean"):
+            z = z - getattr(z, shift)(axis=axis, keepdims=True)
+        elif shift == "first":
+            z = z - z[..., :1]
         e = np.exp(z)
         p = after(e / e.sum(axis=axis, keepdims=True), temperature)
         return np.log(p) if log else p
     return fn
+
+
+def naive_logsumexp(logits, temperature):
+    z = logits / temperature
+    return np.exp(z - np.log(np.exp(z).sum(axis=-1, keepdims=True)))
+
+
+def lstm_by_differences(dh, dc, p, x_t, h_prev, c_prev, s):
+    """No backward math at all: central differences of the package's own step."""
+    from lstm_helpers import gradcheck
+
+    def loss():
+        out = lstm.step(p, x_t, h_prev, c_prev)
+        return np.sum(dh * out.h) + np.sum(dc * out.c)
+    grads = {k: gradcheck.numerical_gradient(loss, p[k], 1e-5) for k in p}
+    return grads, gradcheck.numerical_gradient(loss, h_prev, 1e-5), gradcheck.numerical_gradient(loss, c_prev, 1e-5)
 
 
 def softmax_batch_only(logits, temperature):
@@ -171,6 +191,7 @@ CATALOGUE = {
         ("dh_prev and dc_prev swapped", lstm_answer(returns="states swapped"), "return (grads, dh_prev, dc_prev)"),
         ("written for W (H + D, H)", lstm_for_columns, "runs only with the weights transposed"),
         ("calls lstm.backward", lstm_via_backward, "your function calls lstm.forward"),
+        ("central differences of lstm.step", lstm_by_differences, "your function calls lstm.step"),
         ("returns the record", lambda dh, dc, p, x, h, c, s: s, "return three things"),
     ],
     "temperature_probs": [
@@ -184,6 +205,10 @@ CATALOGUE = {
         ("over the first axis", softmax_answer(axis=0), "over the last axis"),
         ("no max subtracted", softmax_answer(shift=None), "overflows"),
         ("the global maximum", softmax_answer(shift="all"), "each row's own maximum"),
+        ("each row's minimum", softmax_answer(shift="min"), "overflows"),
+        ("each row's mean", softmax_answer(shift="mean"), "overflows"),
+        ("each row's first logit", softmax_answer(shift="first"), "overflows"),
+        ("log-sum-exp without a shift", naive_logsumexp, "overflows"),
         ("batch only (axis=1)", softmax_batch_only, "not for one row of shape (V,)"),
         ("the package's function itself", charlm.temperature_probs, "charlm.temperature_probs is what you are"),
         ("calls the package", lambda z, t: charlm.temperature_probs(z, t), "charlm.temperature_probs is what you"),

@@ -293,6 +293,8 @@ def _temperature_cases():
     """(logits, temperature, label, what a non-finite answer means there)."""
     rng = np.random.default_rng(61)
     far = np.stack([rng.standard_normal(8), 1000 + rng.standard_normal(8)])
+    wide = np.random.default_rng(62).standard_normal((3, 8))
+    wide[np.arange(3), [1, 4, 6]] += 60
     return [
         (2 * rng.standard_normal((4, 7)), 0.5, "logits (B, V) = (4, 7), temperature 0.5", None),
         (3 * rng.standard_normal((3, 11)), 2.0, "logits (B, V) = (3, 11), temperature 2", None),
@@ -302,6 +304,8 @@ def _temperature_cases():
          OVERFLOW),
         (far, 0.05, "two rows of logits, one around 0 and one around 1000, (B, V) = (2, 8), temperature 0.05",
          GLOBAL_MAX),
+        (wide, 0.05, "one logit in each row about 60 above the others, (B, V) = (3, 8), temperature 0.05",
+         OVERFLOW),   # a row's minimum, mean or first entry leaves exponents up to 1200
     ]
 
 
@@ -334,9 +338,11 @@ def check_temperature_probs(answer):
                                                    "one distribution over the V symbols")
                   for a in range(last)]
 
-        def explain(arr=arr):
+        def explain(arr=arr, nonfinite=nonfinite):
             sums = arr.sum(axis=-1)
             if not np.allclose(sums, 1, atol=1e-6):
+                if nonfinite is not None and sums.min() == 0:  # an overflow that turned into zeros
+                    return f"each row should sum to 1; some of yours sum to 0: {nonfinite}"
                 return f"each row should sum to 1; yours sum to between {sums.min():.3g} and {sums.max():.3g}"
             return None
         compare(arr, want, f"probs ({label})", slips, within=(0, 1, "probabilities"), letters=letters,
@@ -392,7 +398,7 @@ EXERCISES = {
         "    return dW, db, dh_prev, dx",
         call="rnn_step_backward(dh, W, x_t, h_prev, h_t)",
         returns="(dW, db, dh_prev, dx) of shapes (H, H + D), (H,), (B, H), (B, D)",
-        guarded=("rnn.backward", "rnn.forward")),
+        guarded=("rnn.backward", "rnn.forward", "rnn.step")),
     "lstm_step_backward": Exercise(
         check_lstm_step_backward,
         "Go back through the step's lines in reverse. h_t = o * tanh(C_t) gives do = dh * tanh(C_t) and one of "
@@ -418,7 +424,7 @@ EXERCISES = {
         call="lstm_step_backward(dh, dc, p, x_t, h_prev, c_prev, s)",
         returns="(grads, dh_prev, dc_prev): grads a dict with the keys of p (each of its parameter's shape), "
                 "dh_prev and dc_prev of shape (B, H)",
-        guarded=("lstm.backward", "lstm.forward")),
+        guarded=("lstm.backward", "lstm.forward", "lstm.step")),
     "temperature_probs": Exercise(
         check_temperature_probs,
         "Divide the logits by the temperature, subtract each row's maximum (over the last axis, keepdims=True) so "
