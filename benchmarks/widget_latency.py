@@ -9,7 +9,7 @@
 
     python benchmarks/widget_latency.py [--moves 50] [--presses 20] [--no-browser]
 
-Goals on our 2-core machine: GateExplorer <= 50 ms, SequenceStepper <= 80 ms in process;
+Goals on our 2-core machine: GateExplorer and GRUExplorer <= 50 ms, SequenceStepper <= 80 ms in process;
 key press to new image <= 150 ms in the browser.
 """
 import argparse
@@ -49,6 +49,9 @@ def in_process(moves):
         times.append(time.perf_counter() - t0)
     naive = 1e3 * statistics.median(times)
     print(f"{'(whole redraw, savefig)':>22} {'':>14} {naive:8.1f} {'':>6}   ratio {ms / naive:.2f}")
+    gr = widgets.GRUExplorer()
+    ms = median_ms(gr.sliders["x[0]"], np.linspace(-2, 2, moves))
+    print(f"{'GRUExplorer':>22} {'x':>14} {ms:8.1f} {'50':>6}")
     s = widgets.SequenceStepper()
     ms = median_ms(s.t, [1 + k % s.T for k in range(moves)])
     print(f"{'SequenceStepper':>22} {'step t':>14} {ms:8.1f} {'80':>6}")
@@ -75,7 +78,7 @@ def in_process(moves):
     first = median_ms(sa.temperature, temps[:14])                # each temperature drawn for the first time
     again = median_ms(sa.temperature, temps)                     # every text already kept
     print(f"{'SampleExplorer':>22} {'temperature':>14} {first:8.1f} {'-':>6}   first time; {again:.1f} ms after")
-    assert all(w.last_error is None for w in (g, s, f, d, fs, gc, sa))
+    assert all(w.last_error is None for w in (g, gr, s, f, d, fs, gc, sa))
 
 
 def in_browser(presses):
@@ -89,7 +92,8 @@ def in_browser(presses):
     with bh.jupyterlab() as (base, token, _), bh.browser_page(chromium) as page:
         bh.open_and_run_all(page, base, token, "widgets_gallery.ipynb")
         outputs = bh.explorer_outputs(page)
-        names = ["GateExplorer", "SequenceStepper", "GradientFlowExplorer", "GateDemo", "ForgetSurvivalExplorer"]
+        names = ["GateExplorer", "GRUExplorer", "SequenceStepper", "GradientFlowExplorer", "GateDemo",
+                 "ForgetSurvivalExplorer", "GradientCheckExplorer", "SampleExplorer"]  # in the gallery's order
         for k in range(outputs.count()):
             out = outputs.nth(k)
             out.scroll_into_view_if_needed()

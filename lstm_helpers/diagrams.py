@@ -7,7 +7,9 @@ C~, o) are boxes along the bottom in that order; pointwise operations are small
 circles on the lines; concatenation is two lines merging, a copy is a line
 splitting. Live versions label every box and line with its current value:
 gate values on a sequential map (viridis, fixed limits 0..1), signed values on
-a diverging map centred on 0, always with the number printed. The unrolled graphs
+a diverging map centred on 0, always with the number printed. The LSTM's variants
+(the 1997 cell, coupled gates, peepholes) are options of the same cell drawing, and
+the GRU (``GRUCell``) is drawn in the same language, h along the top. The unrolled graphs
 with their backward pass (``rnn_bptt``, ``lstm_bptt``) draw gradients dashed, in
 BACKWARD, against the forward's solid dark arrows.
 
@@ -24,6 +26,7 @@ LAYER = "#9ecae1"     # neural-network layers (boxes)
 POINTWISE = "#fdd0a2"  # pointwise operations (circles)
 CELL_BG = "#f4f4f4"
 FORCED = "#d62728"
+ABSENT = "#8c8c8c"     # what a variant of the cell lacks: dotted outlines
 BACKWARD = "#d55e00"   # the backward pass (Okabe-Ito vermillion), always dashed: never told by colour alone
 
 GATE_CMAP = colormaps["viridis"]   # values in [0, 1]
@@ -40,6 +43,8 @@ SCALES = {"f": (GATE_CMAP, GATE_NORM), "i": (GATE_CMAP, GATE_NORM), "o": (GATE_C
           "fc": (SIGNED_CMAP, WIDE_NORM)}
 
 PARTS = ("forget", "input", "update", "output", "cell_state")
+VARIANT_PARTS = ("peepholes", "coupled")  # parts of the LSTM's variants, drawn only on their variant
+GRU_PARTS = ("reset", "update", "candidate", "state")
 # Names with a subscript (x_t, C_{t-1}): mathtext draws the subscript at 0.7 of this size, so a cell drawing
 # 9 inches wide shown at 720 px still shows it at 8 pt (14 * 0.7 * 720 / 864 = 8.2).
 LABEL_PT = 14
@@ -89,6 +94,30 @@ ALT_TEXT = {
     "lstm_update": "The LSTM cell with the cell-state update highlighted: C_t = f_t * C_{t-1} + i_t * C~_t.",
     "lstm_output": "The LSTM cell with the output gate highlighted: o_t = sigma(W_o [h_{t-1}, x_t] + b_o) and "
                    "h_t = o_t * tanh(C_t).",
+    "lstm_peephole": "The LSTM cell with peephole connections (Gers and Schmidhuber 2000) highlighted: a copy of "
+                     "the old cell state C_{t-1}, taken before the forget gate's multiplication, runs down into "
+                     "the forget gate's layer (weight p_f) and, passing under the forget gate's line, into the "
+                     "input gate's layer (p_i); a copy of the new cell state C_t runs down into the output gate's "
+                     "layer (p_o). Each gate adds p * C, elementwise, to its sum: f_t = sigma(W_f [h_{t-1}, x_t] "
+                     "+ p_f * C_{t-1} + b_f), i_t likewise with p_i, o_t = sigma(W_o [h_{t-1}, x_t] + p_o * C_t "
+                     "+ b_o).",
+    "lstm_coupled": "The coupled LSTM cell with its change highlighted: the input gate has no layer of its own; a "
+                    "copy of the forget gate f_t goes through a pointwise 1 - f_t, and that is the input gate, "
+                    "i_t = 1 - f_t, so the cell writes as much as it forgets: C_t = f_t * C_{t-1} + (1 - f_t) * "
+                    "C~_t.",
+    "lstm_1997": "The LSTM cell of 1997, without a forget gate, with its update highlighted: the cell state runs "
+                 "straight along the top with no multiplication on it, and where the forget gate's layer would be "
+                 "there is only a dotted outline, marked f_t = 1. The input gate times the candidate is "
+                 "added: C_t = C_{t-1} + i_t * C~_t. The forget gate came with Gers, Schmidhuber and Cummins "
+                 "(2000).",
+    "gru_cell": "The GRU cell (Cho et al. 2014) drawn like the LSTM cell, with no separate cell state: one state "
+                "line, h, runs along the top from h_{t-1} to h_t. A copy of h_{t-1} runs down the left side and "
+                "is joined by x_t from below; three layers read them, from left to right sigma for the reset gate "
+                "r_t, sigma for the update gate z_t and tanh for the candidate n_t. r_t multiplies another copy "
+                "of h_{t-1}, and r_t * h_{t-1}, passing under the update gate's line and joined by x_t, feeds the "
+                "tanh layer: n_t = tanh(W_n [r_t * h_{t-1}, x_t] + b_n), as written under the cell. z_t "
+                "multiplies the state line, giving z_t * h_{t-1}; a pointwise 1 - z_t times n_t is added to it, "
+                "so h_t = z_t * h_{t-1} + (1 - z_t) * n_t, which leaves to the right and up.",
     "rnn_bptt": "A plain RNN unrolled over three steps, t = 1 to 3, with its backward pass. Forward, in solid "
                 "dark arrows: h_0 enters at the left; each copy of box A reads x_t from below, passes h_t on to "
                 "the next copy and up to its loss L_t. Backward, in dashed vermillion arrows running right to "
@@ -130,22 +159,29 @@ def text_color(rgba):
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
 
 
-def _arrow(ax, start, end, color=INK, lw=1.6, head=True):
+def _arrow(ax, start, end, color=INK, lw=1.6, head=True, zorder=2):
     style = "-|>" if head else "-"
-    return ax.annotate("", xy=end, xytext=start, zorder=2,
+    return ax.annotate("", xy=end, xytext=start, zorder=zorder,
                        arrowprops=dict(arrowstyle=style, color=color, lw=lw, shrinkA=0, shrinkB=0,
                                        mutation_scale=12))
 
 
-def _wire(ax, points, color=INK, lw=1.6, head=True):
+def _wire(ax, points, color=INK, lw=1.6, head=True, zorder=2):
     """A polyline through ``points``, with an arrow head on its last segment."""
     pts = np.asarray(points, dtype=float)
     artists = []
     if len(pts) > 2:
-        line, = ax.plot(pts[:-1, 0], pts[:-1, 1], color=color, lw=lw, solid_capstyle="butt", zorder=2)
+        line, = ax.plot(pts[:-1, 0], pts[:-1, 1], color=color, lw=lw, solid_capstyle="butt", zorder=zorder)
         artists.append(line)
-    artists.append(_arrow(ax, pts[-2], pts[-1], color=color, lw=lw, head=head))
+    artists.append(_arrow(ax, pts[-2], pts[-1], color=color, lw=lw, head=head, zorder=zorder))
     return artists
+
+
+def _crossing(ax, xy, w=0.34, h=0.3, fc=CELL_BG):
+    """A gap in a horizontal line where a vertical one (drawn at zorder 3) passes over it: they do not join."""
+    gap = patches.Rectangle((xy[0] - w / 2, xy[1] - h / 2), w, h, fc=fc, ec="none", zorder=2.5)
+    ax.add_patch(gap)
+    return gap
 
 
 def _layer(ax, xy, label, w=1.3, h=0.8, fs=11):
@@ -153,6 +189,15 @@ def _layer(ax, xy, label, w=1.3, h=0.8, fs=11):
                                  fc=LAYER, ec=INK, lw=1.3, zorder=4)
     ax.add_patch(box)
     txt = ax.text(xy[0], xy[1], label, ha="center", va="center", fontsize=fs, zorder=5)
+    return [box, txt]
+
+
+def _absent_layer(ax, xy, label, w=1.3, h=0.8, fs=11):
+    """Where a layer would be, in a cell that has none: a dotted grey outline, the label grey."""
+    box = patches.FancyBboxPatch((xy[0] - w / 2, xy[1] - h / 2), w, h, boxstyle="round,pad=0.06",
+                                 fc="none", ec=ABSENT, lw=1.3, ls=(0, (1.5, 1.5)), zorder=4)
+    ax.add_patch(box)
+    txt = ax.text(xy[0], xy[1], label, ha="center", va="center", fontsize=fs, color=ABSENT, zorder=5)
     return [box, txt]
 
 
@@ -254,60 +299,129 @@ class LiveDiagram:
             self._painted.invalidate()
 
 
-class LSTMCell(LiveDiagram):
+class _CellDrawing(LiveDiagram):
+    """What the cell drawings share: artists grouped into parts, and a highlight that greys out the rest."""
+
+    def _begin(self, ax, figsize, xlim, ylim, live, dpi):
+        self.ax = ax = _new_ax(ax, figsize, xlim, ylim)
+        self.figure = ax.figure
+        self.live, self.dpi = live, dpi
+        self._painted = None
+        self._forced = frozenset()
+        self.parts = {p: [] for p in self.PARTS}
+        self.chips = {}
+        self.forced_marks = {}
+        return ax
+
+    def _add(self, artists, *parts):
+        for p in parts:
+            self.parts[p].extend(artists)
+        self.parts.setdefault("_all", []).extend(artists)
+
+    def highlight(self, part=None):
+        """Grey out everything that is not ``part`` (None: show all)."""
+        keep = set(map(id, self.parts[part])) if part else None
+        for a in self.parts["_all"]:
+            faded = keep is not None and id(a) not in keep
+            a.set_alpha(0.22 if faded else 1.0)
+            if getattr(a, "arrow_patch", None) is not None:  # an arrow is an annotation: its patch fades apart
+                a.arrow_patch.set_alpha(0.22 if faded else 1.0)
+        self._invalidate()
+
+    def _forced_mark(self, name, x, y=1.93):
+        """The 'forced' label on a layer's input (it is cut), hidden until ``update`` says so."""
+        self.forced_marks[name] = self.ax.text(x, y, "forced", color=FORCED, fontsize=10, ha="center",
+                                               va="center", zorder=7, visible=False, fontweight="bold",
+                                               bbox=dict(fc="white", ec=FORCED, lw=0.8, pad=1.0))
+
+    def _show_forced(self, forced):
+        forced = frozenset(forced)
+        if forced != self._forced:  # a static change: the picture is redrawn once
+            for name, mark in self.forced_marks.items():
+                mark.set_visible(name in forced)
+            self._forced = forced
+            self._invalidate()
+
+
+class LSTMCell(_CellDrawing):
     """The LSTM cell, drawn once; ``update`` writes the current values onto it.
+
+    The variants of ``lstm.init_params`` are options of the same drawing: without a forget gate
+    (the 1997 cell) the cell state runs straight through where the forget gate's multiplication
+    was, and the forget layer is a dotted outline (f_t = 1); coupled, the input gate's layer is
+    replaced by a pointwise 1 - f_t fed from the forget gate; with peepholes, lines run from the
+    cell state into the gates, C_{t-1} into f and i, C_t into o. Their parts are "peepholes" and
+    "coupled" (see ``highlight``).
 
     Parameters
     ----------
     ax : matplotlib Axes or None
-    hidden_size : int, H (1 or 2 fit on the live drawing)
+    hidden_size : int, H (1 or 2 fit on the live drawing; 1 on a live peephole or coupled cell)
     input_size : int, D (1 to 4; default H)
     live : bool, draw value chips on every box and line
-    highlight : None or one of PARTS, grey out the rest
+    highlight : None or one of PARTS (or a part of the variant drawn), grey out the rest
     labels : bool, name the inputs and outputs (C_{t-1}, h_{t-1}, x_t, C_t, h_t) at the ends of the lines;
         "chain": above the lines, leaving their ends free for the neighbouring modules
+    forget_gate, coupled, peepholes : bool, the variant (as in ``lstm.init_params``)
     """
+    PARTS = PARTS + VARIANT_PARTS
 
     def __init__(self, ax=None, hidden_size=1, input_size=None, live=True, highlight=None, figsize=(9.0, 5.4),
-                 dpi=80, labels=True):
-        if highlight not in (None,) + PARTS:
-            raise ValueError(f"highlight must be None or one of {PARTS}; got {highlight!r}")
+                 dpi=80, labels=True, forget_gate=True, coupled=False, peepholes=False):
+        if coupled and not forget_gate:
+            raise ValueError("a coupled cell writes i = 1 - f: it needs its forget gate (forget_gate=True)")
+        here = PARTS + ("peepholes",) * bool(peepholes) + ("coupled",) * bool(coupled)
+        if highlight not in (None,) + here:
+            raise ValueError(f"highlight must be None or one of {here}; got {highlight!r}")
         input_size = hidden_size if input_size is None else input_size
         if live and not (1 <= hidden_size <= 2 and 1 <= input_size <= 4):
             raise ValueError("the live cell shows 1 or 2 units and 1 to 4 inputs; "
                              f"got hidden_size={hidden_size}, input_size={input_size}")
-        self.ax = ax = _new_ax(ax, figsize, (-5.0, 20.6), (-2.9, 11.0))
-        self.figure = ax.figure
-        self.hidden_size, self.input_size, self.live, self.dpi = hidden_size, input_size, live, dpi
-        self._painted = None
-        self._forced = frozenset()
-        self.parts = {p: [] for p in PARTS}
-        self.chips = {}
-        self.forced_marks = {}
+        if live and (peepholes or coupled) and hidden_size > 1:  # two units' chips would cover the new lines
+            raise ValueError(f"the live peephole or coupled cell shows 1 unit; got hidden_size={hidden_size}")
+        ax = self._begin(ax, figsize, (-5.0, 20.6), (-2.9, 11.0), live, dpi)
+        self.hidden_size, self.input_size = hidden_size, input_size
+        self.forget_gate, self.coupled, self.peepholes = bool(forget_gate), bool(coupled), bool(peepholes)
         add = self._add
 
         bg = patches.FancyBboxPatch((0.5, 0.4), 15.0, 8.2, boxstyle="round,pad=0.2", fc=CELL_BG, ec="#9a9a9a",
                                     lw=1.2, zorder=0)
         ax.add_patch(bg)
-        # the cell state: a straight line along the top
-        add(_wire(ax, [(-2.6, 7.5), (2.64, 7.5)]), "forget", "update", "cell_state")
-        add(_wire(ax, [(3.36, 7.5), (7.14, 7.5)]), "forget", "update", "cell_state")
+        # the cell state: a straight line along the top (without a forget gate, nothing multiplies it)
+        if forget_gate:
+            add(_wire(ax, [(-2.6, 7.5), (2.64, 7.5)]), "forget", "update", "cell_state")
+            add(_wire(ax, [(3.36, 7.5), (7.14, 7.5)]), "forget", "update", "cell_state")
+            add(_pointwise(ax, (3.0, 7.5), "×"), "forget", "update", "cell_state")
+        else:
+            add(_wire(ax, [(-2.6, 7.5), (7.14, 7.5)]), "forget", "update", "cell_state")
         add(_wire(ax, [(7.86, 7.5), (18.6, 7.5)]), "update", "cell_state", "output")
-        add(_pointwise(ax, (3.0, 7.5), "×"), "forget", "update", "cell_state")
         add(_pointwise(ax, (7.5, 7.5), "+"), "input", "update", "cell_state")
         # h_{t-1} along the bottom, joined by x_t from below (concatenation)
         add(_wire(ax, [(-2.6, 1.5), (10.5, 1.5)], head=False), "forget", "input", "output")
         add(_wire(ax, [(1.5, -2.0), (1.5, 1.5)], head=False), "forget", "input", "output")
-        # the four layers, each reading [h_{t-1}, x_t]
-        for x, label, part in ((3.0, "σ", "forget"), (5.5, "σ", "input"), (7.5, "tanh", "input"),
-                               (10.5, "σ", "output")):
+        # the layers, each reading [h_{t-1}, x_t]
+        layers = [(7.5, "input"), (10.5, "output")]
+        layers += [(3.0, "forget")] if forget_gate else []
+        layers += [] if coupled else [(5.5, "input")]
+        for x, part in layers:
             add(_wire(ax, [(x, 1.5), (x, 2.35)]), part)
-        add(_layer(ax, (3.0, 2.8), "σ"), "forget")
-        add(_layer(ax, (5.5, 2.8), "σ"), "input")
+        if forget_gate:
+            add(_layer(ax, (3.0, 2.8), "σ"), "forget", *("coupled",) * coupled)
+            # f_t up to the cell state; over the peephole line into i, which passes under it
+            add(_wire(ax, [(3.0, 3.25), (3.0, 7.14)], zorder=3), "forget", "update", *("coupled",) * coupled)
+        else:  # the 1997 cell: no forget gate, f_t = 1
+            add(_absent_layer(ax, (3.0, 2.8), "σ"), "forget", "update", "cell_state")
+            add([ax.text(3.0, 3.45, "$f_t = 1$", fontsize=LABEL_PT, ha="center", va="bottom",
+                         color=ABSENT, zorder=5)], "forget", "update", "cell_state")
+        if coupled:  # i_t = 1 - f_t: a pointwise operation fed from the forget gate replaces the input layer
+            add(_wire(ax, [(3.0, 3.75), (4.7, 3.75)]), "input", "update", "coupled")
+            add(_pointwise(ax, (5.5, 3.75), "1 −", wide=True), "input", "update", "coupled")
+            add(_wire(ax, [(5.5, 4.11), (5.5, 5.3), (7.14, 5.3)]), "input", "update", "coupled")   # i_t
+        else:
+            add(_layer(ax, (5.5, 2.8), "σ"), "input")
+            add(_wire(ax, [(5.5, 3.25), (5.5, 5.3), (7.14, 5.3)]), "input", "update")          # i_t
         add(_layer(ax, (7.5, 2.8), "tanh", fs=10.5), "input")
         add(_layer(ax, (10.5, 2.8), "σ"), "output")
-        add(_wire(ax, [(3.0, 3.25), (3.0, 7.14)]), "forget", "update")              # f_t
-        add(_wire(ax, [(5.5, 3.25), (5.5, 5.3), (7.14, 5.3)]), "input", "update")   # i_t
         add(_wire(ax, [(7.5, 3.25), (7.5, 4.94)]), "input", "update")               # C~_t
         add(_pointwise(ax, (7.5, 5.3), "×"), "input", "update")
         add(_wire(ax, [(7.5, 5.66), (7.5, 7.14)]), "input", "update")               # i_t * C~_t
@@ -319,6 +433,8 @@ class LSTMCell(LiveDiagram):
         add(_pointwise(ax, (12.5, 4.6), "×"), "output")
         add(_wire(ax, [(12.5, 4.24), (12.5, 1.5), (18.6, 1.5)]), "output")           # h_t to the right
         add(_wire(ax, [(14.6, 1.5), (14.6, 10.3)]), "output")                        # and up
+        if peepholes:
+            self._draw_peepholes()
         # names of the inputs and outputs: at the line ends, or (in a chain) above the lines between modules
         ends = (((-2.9, 7.5), "$C_{t-1}$", dict(ha="right")), ((18.9, 7.5), "$C_t$", dict(ha="left")),
                 ((-2.9, 1.5), "$h_{t-1}$", dict(ha="right")), ((18.9, 1.5), "$h_t$", dict(ha="left")))
@@ -330,19 +446,42 @@ class LSTMCell(LiveDiagram):
         for xy, s, kw in () if not labels else ends + (((1.5, -2.3), "$x_t$", dict(ha="center", va="top")),
                                                        ((14.6, 10.45), "$h_t$", dict(ha="center", va="bottom"))):
             ax.text(*xy, s, fontsize=LABEL_PT, va=kw.pop("va", "center"), zorder=5, **kw)
-        # gate names beside their layers
-        for x, s, part in ((3.0, "$f_t$", "forget"), (5.5, "$i_t$", "input"), (7.5, r"$\tilde{C}_t$", "input"),
-                           (10.5, "$o_t$", "output")):
-            add([ax.text(x + 0.74, 2.8, s, fontsize=LABEL_PT, ha="left", va="center", zorder=5)], part)
+        # gate names beside their layers (the coupled cell's i_t beside its 1 - f_t)
+        names = [(7.5, 2.8, r"$\tilde{C}_t$", "input"), (10.5, 2.8, "$o_t$", "output")]
+        names += [(3.0, 2.8, "$f_t$", "forget")] if forget_gate else []
+        names += [(5.6, 4.7, "$i_t$", "input")] if coupled else [(5.5, 2.8, "$i_t$", "input")]
+        for x, y, s, part in names:
+            add([ax.text(x + 0.74, y, s, fontsize=LABEL_PT, ha="left", va="center", zorder=5)], part,
+                *("coupled",) * (coupled and s in ("$i_t$", "$f_t$")))
         if live:
             self._add_chips()
         if highlight:
             self.highlight(highlight)
 
-    def _add(self, artists, *parts):
-        for p in parts:
-            self.parts[p].extend(artists)
-        self.parts.setdefault("_all", []).extend(artists)
+    def _draw_peepholes(self):
+        """Lines from the cell state into the gates: C_{t-1} into f and i, C_t into o (Gers & Schmidhuber 2000).
+        Each enters its layer from the side: the weights p are elementwise, added to the layer's sum."""
+        ax, add = self.ax, self._add
+        has_f, has_i = self.forget_gate, not self.coupled
+        x0 = 1.9  # where C_{t-1} is copied, before the forget gate's multiplication
+        low = 2.8 if has_f else 6.3
+        add(_wire(ax, [(x0, 7.5), (x0, low)], head=False), "peepholes", "forget", "input")
+        if has_f:
+            add(_wire(ax, [(x0, 2.8), (2.23, 2.8)]), "peepholes", "forget")
+            add([ax.text(1.3, 3.9, "$p_f$", fontsize=LABEL_PT, ha="center", va="center", zorder=5)],
+                "peepholes", "forget")
+        if has_i:  # under f_t's line (a gap where they cross), then down beside the input layer
+            add([_crossing(ax, (3.0, 6.3))], "peepholes", "input")
+            add(_wire(ax, [(x0, 6.3), (4.4, 6.3), (4.4, 2.8), (4.73, 2.8)]), "peepholes", "input")
+            add([ax.text(4.25, 6.55, "$p_i$", fontsize=LABEL_PT, ha="right", va="bottom", zorder=5)],
+                "peepholes", "input")
+        add([ax.text(x0 - 0.15, 5.0, "$C_{t-1}$", fontsize=LABEL_PT, ha="right", va="center", zorder=5)],
+            "peepholes", "forget", "input")
+        # C_t, after the update, into the output gate
+        add(_wire(ax, [(9.4, 7.5), (9.4, 2.8), (9.73, 2.8)]), "peepholes", "output")
+        add([ax.text(9.25, 4.5, "$C_t$", fontsize=LABEL_PT, ha="right", va="center", zorder=5),
+             ax.text(9.55, 5.6, "$p_o$", fontsize=LABEL_PT, ha="left", va="center", zorder=5)],
+            "peepholes", "output")
 
     def _add_chips(self):
         ax, n = self.ax, self.hidden_size
@@ -350,7 +489,7 @@ class LSTMCell(LiveDiagram):
         spec = {  # name: (centre, label, label side, parts)
             "c_prev": ((-2.2, 8.35), None, "above", ("forget", "update", "cell_state")),
             "h_prev": ((-2.2, 0.65), None, "below", ("forget", "input", "output")),
-            "x": ((1.0 - w, -1.1), None, "below", ("forget", "input", "output")),
+            "x": ((1.0 - 0.5 * self.input_size * Chips.WIDTH, -1.1), None, "below", ("forget", "input", "output")),
             "f": ((3.0, 5.1), None, "above", ("forget",)),
             "i": ((5.5 - 0.15 * (n - 1), 4.25), None, "above", ("input",)),  # two units: apart from C~'s
             "g": ((7.5 + 0.15 * (n - 1), 4.1), None, "above", ("input",)),
@@ -361,27 +500,19 @@ class LSTMCell(LiveDiagram):
             "tc": ((13.2 + w, 5.3), None, "above", ("output",)),
             "h": ((17.4, 0.65), None, "below", ("output",)),
         }
-        spec["x"] = ((1.0 - 0.5 * self.input_size * Chips.WIDTH, -1.1),) + spec["x"][1:]
+        if not self.forget_gate:  # f_t = 1: f and f_t C_{t-1} = C_{t-1} carry nothing new
+            del spec["f"], spec["fc"]
+        if self.coupled:  # on i_t's line, above the 1 - f_t
+            spec["i"] = ((5.5 - 0.15 * (n - 1), 4.7), None, "above", ("input", "coupled"))
         for name, (xy, label, side, parts) in spec.items():
             chips = Chips(ax, xy, self.input_size if name == "x" else n, name, label=label, label_side=side,
                           label_pt=LABEL_PT)
             self.chips[name] = chips
             self._add(chips.artists, *parts)
         for name, x in (("f", 3.0), ("i", 5.5), ("g", 7.5), ("o", 10.5)):  # on the layer's input: it is cut
-            mark = ax.text(x, 1.93, "forced", color=FORCED, fontsize=10, ha="center", va="center",
-                           zorder=7, visible=False, fontweight="bold",
-                           bbox=dict(fc="white", ec=FORCED, lw=0.8, pad=1.0))
-            self.forced_marks[name] = mark
-
-    def highlight(self, part=None):
-        """Grey out everything that is not ``part`` (None: show all)."""
-        keep = set(map(id, self.parts[part])) if part else None
-        for a in self.parts["_all"]:
-            faded = keep is not None and id(a) not in keep
-            a.set_alpha(0.22 if faded else 1.0)
-            if getattr(a, "arrow_patch", None) is not None:  # an arrow is an annotation: its patch fades apart
-                a.arrow_patch.set_alpha(0.22 if faded else 1.0)
-        self._invalidate()
+            if (name == "f" and not self.forget_gate) or (name == "i" and self.coupled):
+                continue  # no layer of its own: nothing to force there
+            self._forced_mark(name, x)
 
     def update(self, x, h_prev, c_prev, record, forced=()):
         """Write one step's values on the drawing.
@@ -399,24 +530,22 @@ class LSTMCell(LiveDiagram):
         values = {"x": x, "h_prev": h_prev, "c_prev": c_prev, "f": r.f, "i": r.i,
                   "g": r.g, "o": r.o, "fc": r.f * c_prev, "ig": r.i * r.g, "c": r.c, "tc": np.tanh(r.c),
                   "h": r.h}
-        for name, v in values.items():
-            self.chips[name].set(v)
-        forced = frozenset(forced)
-        if forced != self._forced:  # a static change: the picture is redrawn once
-            for name, mark in self.forced_marks.items():
-                mark.set_visible(name in forced)
-            self._forced = forced
-            self._invalidate()
+        for name, chips in self.chips.items():
+            chips.set(values[name])
+        self._show_forced(forced)
 
 
-def lstm_cell(values=None, highlight=None, ax=None, hidden_size=None):
+def lstm_cell(values=None, highlight=None, ax=None, hidden_size=None, forget_gate=True, coupled=False,
+              peepholes=False):
     """The LSTM cell, optionally with one step's values and one part highlighted.
 
     Parameters
     ----------
     values : dict with x, h_prev, c_prev (each (H,) or (D,)) and record (an LSTMRecord of
         one example), and optionally forced; None for the plain drawing
-    highlight : None or one of "forget", "input", "update", "output", "cell_state"
+    highlight : None or one of "forget", "input", "update", "output", "cell_state"; on a variant
+        also "peepholes" or "coupled"
+    forget_gate, coupled, peepholes : bool, the variant (as in ``lstm.init_params``)
 
     Returns
     -------
@@ -425,9 +554,194 @@ def lstm_cell(values=None, highlight=None, ax=None, hidden_size=None):
     live = values is not None
     H = hidden_size or (np.size(values["record"].h) if live else 1)
     cell = LSTMCell(ax=ax, hidden_size=H, input_size=np.size(values["x"]) if live else None, live=live,
-                    highlight=highlight)
+                    highlight=highlight, forget_gate=forget_gate, coupled=coupled, peepholes=peepholes)
     if live:
         cell.update(values["x"], values["h_prev"], values["c_prev"], values["record"], values.get("forced", ()))
+    return cell
+
+
+def lstm_peephole(ax=None):
+    """The LSTM cell with peephole connections highlighted: C_{t-1} into f and i, C_t into o.
+
+    Returns
+    -------
+    LSTMCell
+    """
+    return lstm_cell(highlight="peepholes", ax=ax, peepholes=True)
+
+
+def lstm_coupled(ax=None):
+    """The coupled LSTM cell, its 1 - f_t (in place of the input gate's layer) highlighted.
+
+    Returns
+    -------
+    LSTMCell
+    """
+    return lstm_cell(highlight="coupled", ax=ax, coupled=True)
+
+
+def lstm_1997(ax=None):
+    """The 1997 LSTM cell (no forget gate, f_t = 1), its update C_t = C_{t-1} + i_t C~_t highlighted.
+
+    Returns
+    -------
+    LSTMCell
+    """
+    return lstm_cell(highlight="update", ax=ax, forget_gate=False)
+
+
+class GRUCell(_CellDrawing):
+    """The GRU cell (Cho et al. 2014) in the LSTM cell's visual language; ``update`` writes one step's values.
+
+    One state line, h, runs along the top: z_t keeps z_t h_{t-1} of it (the multiplication) and
+    (1 - z_t) n_t is added (the addition), h_t = z_t h_{t-1} + (1 - z_t) n_t. A copy of h_{t-1} runs
+    down and is joined by x_t; the layers sigma (r_t), sigma (z_t) and tanh (n_t) sit along the bottom.
+    In Cho's form the candidate's layer reads [r_t h_{t-1}, x_t]: r_t multiplies a copy of h_{t-1} first.
+    In PyTorch's (``reset_after=True``) it reads [h_{t-1}, x_t] and r_t enters the layer itself, where it
+    multiplies W_nh h_{t-1} + b_hn. The equation of the candidate is written under the cell.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes or None
+    hidden_size : int, H (1 or 2 fit on the live drawing)
+    input_size : int, D (1 to 4; default H)
+    live : bool, draw value chips on every box and line
+    highlight : None or one of GRU_PARTS, grey out the rest
+    reset_after : bool, PyTorch's form of the candidate
+    """
+    PARTS = GRU_PARTS
+
+    def __init__(self, ax=None, hidden_size=1, input_size=None, live=True, highlight=None, reset_after=False,
+                 figsize=(7.7, 5.1), dpi=80):
+        if highlight not in (None,) + GRU_PARTS:
+            raise ValueError(f"highlight must be None or one of {GRU_PARTS}; got {highlight!r}")
+        input_size = hidden_size if input_size is None else input_size
+        if live and not (1 <= hidden_size <= 2 and 1 <= input_size <= 4):
+            raise ValueError("the live cell shows 1 or 2 units and 1 to 4 inputs; "
+                             f"got hidden_size={hidden_size}, input_size={input_size}")
+        ax = self._begin(ax, figsize, (-3.6, 18.3), (-2.9, 11.6), live, dpi)  # the LSTM cell's scale
+        self.hidden_size, self.input_size, self.reset_after = hidden_size, input_size, bool(reset_after)
+        add = self._add
+        xr, xz, xn = 3.0, 5.5, 10.0      # the layers: r, z, n
+        x_copy, x_in, x_rh = 1.0, 2.0, 8.4  # h_{t-1} copied down; x_t up; r_t h_{t-1} (or r_t) down to the layer
+        ys, y1z, x_up = 8.0, 6.8, 14.2      # the state line; the line of 1 - z_t; h_t up
+
+        ax.add_patch(patches.FancyBboxPatch((0.5, 0.4), 14.2, 8.7, boxstyle="round,pad=0.2", fc=CELL_BG,
+                                            ec="#9a9a9a", lw=1.2, zorder=0))
+        # the state h along the top: multiplied by z_t, then (1 - z_t) n_t added
+        add(_wire(ax, [(-1.9, ys), (xz - 0.36, ys)]), "update", "state")
+        add(_pointwise(ax, (xz, ys), "×"), "update", "state")
+        add(_wire(ax, [(xz + 0.36, ys), (xn - 0.36, ys)]), "update", "state")
+        add(_pointwise(ax, (xn, ys), "+"), "update", "candidate", "state")
+        add(_wire(ax, [(xn + 0.36, ys), (17.0, ys)]), "update", "state")
+        add(_wire(ax, [(x_up, ys), (x_up, 10.8)]), "state")                          # h_t up
+        # a copy of h_{t-1} down to the bottom, joined by x_t from below (concatenation)
+        bus_end = xn if reset_after else xz
+        add(_wire(ax, [(x_copy, ys), (x_copy, 1.5), (bus_end, 1.5)], head=False), "reset", "update", "candidate")
+        add(_wire(ax, [(x_in, -2.0), (x_in, 1.5)], head=False), "reset", "update", "candidate")
+        add(_wire(ax, [(xr, 1.5), (xr, 2.35)]), "reset")
+        add(_wire(ax, [(xz, 1.5), (xz, 2.35)]), "update")
+        add(_layer(ax, (xr, 2.8), "σ"), "reset")
+        add(_layer(ax, (xz, 2.8), "σ"), "update")
+        add(_layer(ax, (xn, 2.8), "tanh", fs=10.5), "candidate")
+        add([_crossing(ax, (xz, 5.0))], "reset")  # r's line passes under z's
+        if reset_after:  # [h_{t-1}, x_t] into the layer; r_t into the layer itself, from the side
+            add(_wire(ax, [(xn, 1.5), (xn, 2.35)]), "candidate")
+            add(_wire(ax, [(xr, 3.25), (xr, 5.0), (x_rh, 5.0), (x_rh, 2.8), (xn - 0.71, 2.8)]), "reset", "candidate")
+            formula = r"$n_t = \tanh(W_{nx}\, x_t + b_n + r_t \odot (W_{nh}\, h_{t-1} + b_{hn}))$"
+        else:  # r_t times a copy of h_{t-1}, joined by x_t: [r_t h_{t-1}, x_t] into the layer
+            add(_wire(ax, [(xr, 3.25), (xr, 4.64)]), "reset")
+            add(_wire(ax, [(x_copy, 5.0), (xr - 0.36, 5.0)]), "reset")
+            add(_pointwise(ax, (xr, 5.0), "×"), "reset")
+            add(_wire(ax, [(xr + 0.36, 5.0), (x_rh, 5.0), (x_rh, 0.9)], head=False), "reset", "candidate")
+            add(_wire(ax, [(x_in, 0.9), (xn, 0.9), (xn, 2.35)]), "candidate")
+            formula = r"$n_t = \tanh(W_n\, [r_t \odot h_{t-1},\ x_t] + b_n)$"
+        # z_t up to the state line (over r's line), and 1 - z_t to the candidate's multiplication
+        add(_wire(ax, [(xz, 3.25), (xz, ys - 0.36)], zorder=3), "update")
+        add(_wire(ax, [(xz, y1z), (6.4, y1z)]), "update")
+        add(_pointwise(ax, (7.2, y1z), "1 −", wide=True), "update")
+        add(_wire(ax, [(8.0, y1z), (xn - 0.36, y1z)]), "update")
+        add(_wire(ax, [(xn, 3.25), (xn, y1z - 0.36)]), "candidate")                  # n_t
+        add(_pointwise(ax, (xn, y1z), "×"), "update", "candidate")
+        add(_wire(ax, [(xn, y1z + 0.36), (xn, ys - 0.36)]), "update", "candidate")  # (1 - z_t) n_t
+        # names: the ends of the lines, the layers' outputs, the candidate's equation under the cell
+        for xy, text, kw in (((-2.2, ys), "$h_{t-1}$", dict(ha="right")), ((17.3, ys), "$h_t$", dict(ha="left")),
+                             ((x_in, -2.3), "$x_t$", dict(ha="center", va="top")),
+                             ((x_up, 10.95), "$h_t$", dict(ha="center", va="bottom"))):
+            ax.text(*xy, text, fontsize=LABEL_PT, va=kw.pop("va", "center"), zorder=5, **kw)
+        for x, text, part in ((xr, "$r_t$", "reset"), (xz, "$z_t$", "update"), (xn, "$n_t$", "candidate")):
+            add([ax.text(x + 0.74, 2.8, text, fontsize=LABEL_PT, ha="left", va="center", zorder=5)], part)
+        self.formula = ax.text(9.5, -0.45, formula, fontsize=LABEL_PT, ha="center", va="top", zorder=5)
+        add([self.formula], "candidate", "reset")
+        if live:
+            self._add_chips()
+        if highlight:
+            self.highlight(highlight)
+
+    def _add_chips(self):
+        ax, n = self.ax, self.hidden_size
+        w = 0.5 * n * Chips.WIDTH  # half the width of a row of chips
+        spec = {  # name: (centre, label, label side, scale, parts)
+            "h_prev": ((-1.0, 8.85), None, "above", "h_prev", ("update", "state")),
+            "x": ((1.5 - 0.5 * self.input_size * Chips.WIDTH, -1.1), None, "below", "x",
+                  ("reset", "update", "candidate")),
+            "r": ((3.0, 3.9), None, "above", "f", ("reset",)),
+            "z": ((5.5, 3.9), None, "above", "f", ("update",)),
+            "n": ((10.0, 4.9), None, "above", "g", ("candidate",)),
+            "zh": ((7.75, 8.85), r"$z_t h_{t-1}$", "above", "h", ("update", "state")),
+            "zn": ((11.0 + w, 6.8), r"$(1 - z_t)\, n_t$", "below", "h", ("update", "candidate")),
+            "h": ((16.0, 8.85), None, "above", "h", ("update", "state")),
+        }
+        if not self.reset_after:  # Cho's form: r_t h_{t-1}, on its way to the candidate's layer
+            spec["rh"] = ((7.05, 5.0), r"$r_t h_{t-1}$", "above", "h", ("reset", "candidate"))
+        for name, (xy, label, side, scale, parts) in spec.items():
+            chips = Chips(ax, xy, self.input_size if name == "x" else n, scale, label=label, label_side=side,
+                          label_pt=LABEL_PT)
+            self.chips[name] = chips
+            self._add(chips.artists, *parts)
+        for name, x in (("r", 3.0), ("z", 5.5)):  # on the layer's input: it is cut
+            self._forced_mark(name, x)
+
+    def update(self, x, h_prev, record, forced=()):
+        """Write one step's values on the drawing.
+
+        Parameters
+        ----------
+        x : ndarray of shape (D,)
+        h_prev : ndarray of shape (H,)
+        record : GRURecord of one example, each field of shape (H,)
+        forced : iterable of gate names ("z", "r") fixed by hand (marked on the drawing)
+        """
+        if not self.live:
+            raise ValueError("this diagram was drawn with live=False; it shows no values")
+        r = record
+        values = {"x": x, "h_prev": h_prev, "r": r.r, "z": r.z, "n": r.n, "zh": r.z * h_prev,
+                  "zn": (1.0 - r.z) * r.n, "h": r.h, "rh": r.r * h_prev}
+        for name, chips in self.chips.items():
+            chips.set(values[name])
+        self._show_forced(forced)
+
+
+def gru_cell(values=None, highlight=None, ax=None, hidden_size=None, reset_after=False):
+    """The GRU cell, optionally with one step's values and one part highlighted.
+
+    Parameters
+    ----------
+    values : dict with x (D,), h_prev (H,) and record (a GRURecord of one example), and optionally
+        forced; None for the plain drawing
+    highlight : None or one of "reset", "update", "candidate", "state"
+    reset_after : bool, PyTorch's form of the candidate (see ``GRUCell``)
+
+    Returns
+    -------
+    GRUCell (displays itself in a notebook; ``.png()`` gives the picture)
+    """
+    live = values is not None
+    H = hidden_size or (np.size(values["record"].h) if live else 1)
+    cell = GRUCell(ax=ax, hidden_size=H, input_size=np.size(values["x"]) if live else None, live=live,
+                   highlight=highlight, reset_after=reset_after)
+    if live:
+        cell.update(values["x"], values["h_prev"], values["record"], values.get("forced", ()))
     return cell
 
 

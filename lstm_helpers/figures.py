@@ -35,6 +35,18 @@ def _gate_explorer():
     return g.image.value, alt
 
 
+def _gru_explorer():
+    from . import widgets
+    g = widgets.GRUExplorer()
+    r, x, h = g.record, g.x[0], g.h_prev[0]
+    alt = (f"One GRU step drawn with its numbers, as the GRUExplorer starts (Cho's form): x_t = {x:.2f} and "
+           f"h_(t-1) = {h:.2f} give the reset gate r = {r.r[0]:.2f} and the update gate z = {r.z[0]:.2f}; the "
+           f"candidate reads r * h_(t-1) = {r.r[0] * h:.2f} joined with x_t, n = tanh(W_n [r * h_(t-1), x_t] + "
+           f"b_n) = {r.n[0]:.2f}; the new state is h_t = z * h_(t-1) + (1 - z) * n = {r.z[0] * h:.2f} + "
+           f"{(1 - r.z[0]) * r.n[0]:.2f} = {r.h[0]:.2f}.")
+    return g.image.value, alt
+
+
 def _sequence_stepper():
     from . import widgets
     s = widgets.SequenceStepper()
@@ -134,9 +146,14 @@ FIGURES = {  # file stem -> a function returning (PNG bytes, alt text)
     "lstm_cell": _drawing("lstm_cell", diagrams.lstm_cell),
     **{f"lstm_{part}": _drawing(f"lstm_{part}", lambda part=part: diagrams.lstm_cell(highlight=part))
        for part in ("forget", "input", "update", "output")},
+    "lstm_peephole": _drawing("lstm_peephole", diagrams.lstm_peephole),
+    "lstm_coupled": _drawing("lstm_coupled", diagrams.lstm_coupled),
+    "lstm_1997": _drawing("lstm_1997", diagrams.lstm_1997),
+    "gru_cell": _drawing("gru_cell", diagrams.gru_cell),
     "rnn_bptt": _drawing("rnn_bptt", diagrams.rnn_bptt),
     "lstm_bptt": _drawing("lstm_bptt", diagrams.lstm_bptt),
     "gate_explorer": _gate_explorer,
+    "gru_explorer": _gru_explorer,
     "sequence_stepper": _sequence_stepper,
     "rnn_stepper": _rnn_stepper,
     "memory_stepper": _memory_stepper,

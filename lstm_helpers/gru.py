@@ -35,6 +35,7 @@ from .activations import sigmoid_into
 
 PARAM_KEYS = ("W_z", "b_z", "W_r", "b_r", "W_n", "b_n")  # with reset_after, also b_hn
 _STACK = ("z", "r", "n")  # order of the blocks in the stacked (3H, H + D) weight
+FORCE_RANGES = {"z": (0.0, 1.0), "r": (0.0, 1.0)}  # the gates ``step`` can fix by hand
 
 
 class GRURecord(NamedTuple):
@@ -99,13 +100,18 @@ def _stacked(q):
     return W, b, q.get("b_hn"), D, H, dtype
 
 
-def _step(a, h_prev, W_h, b_hn, H, hn, h):
+def _step(a, h_prev, W_h, b_hn, H, hn, h, force=None):
     """One step in place. a (B, 3H) holds the input's part plus bias of z, r, n and becomes [z, r, n].
     Writes the new state h and hn, what the candidate's recurrent part read: r * h_prev (Cho's form,
-    b_hn None), or W_n[:, :H] h_prev + b_hn (PyTorch's form); each (B, H)."""
+    b_hn None), or W_n[:, :H] h_prev + b_hn (PyTorch's form); each (B, H). ``force`` maps "z", "r"
+    to (B, H) values that replace the computed gates."""
     zr = a[:, :2 * H]
     zr += h_prev @ W_h[:2 * H].T                 # W_z and W_r read h_{t-1}
     sigmoid_into(zr, zr)                         # z, r
+    if force:                                    # gates fixed by hand (step only)
+        for k, name in enumerate(_STACK[:2]):
+            if name in force:
+                zr[:, k * H:(k + 1) * H] = force[name]
     r, n = zr[:, H:], a[:, 2 * H:]
     if b_hn is None:                             # Cho: the reset before the product
         np.multiply(r, h_prev, out=hn)           # r * h_{t-1}
@@ -120,7 +126,28 @@ def _step(a, h_prev, W_h, b_hn, H, hn, h):
     h += n                                       # h = n + z (h_{t-1} - n) = z h_{t-1} + (1 - z) n
 
 
-def step(q, x_t, h_prev):
+def _check_force(force, B, H, dtype):
+    """Forced gate values as (B, H) arrays, keyed by gate name (None when nothing is forced)."""
+    if not force:
+        return None
+    if not isinstance(force, dict):
+        raise TypeError(f"force must be a dict like {{'z': 1.0}}; got {type(force).__name__}")
+    checked = {}
+    for name, value in force.items():
+        if name not in FORCE_RANGES:
+            raise ValueError(f"force can fix the gates {sorted(FORCE_RANGES)}; got {name!r}")
+        v = np.asarray(value, dtype=dtype)
+        if not np.all((v >= 0.0) & (v <= 1.0)):
+            raise ValueError(f"a forced {name} must lie in [0, 1]; got {value!r}")
+        try:
+            checked[name] = np.broadcast_to(v, (B, H))
+        except ValueError:
+            raise shapes.ShapeError(f"force[{name!r}] must be a number or broadcast to (B, H) = ({B}, {H}); "
+                                    f"got shape {v.shape}") from None
+    return checked
+
+
+def step(q, x_t, h_prev, force=None):
     """One GRU step.
 
     Parameters
@@ -128,6 +155,9 @@ def step(q, x_t, h_prev):
     q : dict from ``init_params``
     x_t : ndarray of shape (B, D)
     h_prev : ndarray of shape (B, H)
+    force : dict, optional
+        Gates fixed by hand instead of computed, e.g. {"z": 1.0} for a cell that keeps
+        h_{t-1} exactly; keys z and r, values in [0, 1], numbers or arrays broadcastable to (B, H).
 
     Returns
     -------
@@ -136,10 +166,11 @@ def step(q, x_t, h_prev):
     W, b, b_hn, D, H, dtype = _stacked(q)
     x_t = shapes.check_input(x_t, D, dtype)
     h_prev = shapes.check_state(h_prev, x_t.shape[0], H, dtype, "h_prev")
+    force = _check_force(force, x_t.shape[0], H, dtype)
     a = x_t @ W[:, H:].T + b                     # (B, 3H)
     hn, h = np.empty_like(h_prev), np.empty_like(h_prev)
     with np.errstate(over="ignore"):             # exp(-z) = inf for z << 0 gives sigmoid's limit 0
-        _step(a, h_prev, W[:, :H], b_hn, H, hn, h)
+        _step(a, h_prev, W[:, :H], b_hn, H, hn, h, force)
     return GRURecord(z=a[:, :H], r=a[:, H:2 * H], n=a[:, 2 * H:], h=h)
 
 

@@ -1,7 +1,8 @@
-"""Interactive explorers for the chapters (ipywidgets). Wiring only: the math is lstm, rnn, gradflow, gradcheck.
+"""Interactive explorers for the chapters (ipywidgets). Wiring only: the math is lstm, gru, rnn, gradflow, gradcheck.
 
 GateExplorer          one LSTM step with sliders for the inputs, weights and biases, and gates
                       that can be forced by hand; the live cell diagram and a readout.
+GRUExplorer           the same for one GRU step, in Cho's form or PyTorch's (reset after).
 SequenceStepper       an LSTM (or RNN) over a short sequence: step t by t (t = 1 ... T), heatmaps
                       of the input, gates and states over time, and the live cell at step t.
 GradientFlowExplorer  ||dh_T/dh_t|| against the distance T - t for an RNN and an LSTM on the
@@ -24,7 +25,7 @@ import traceback
 import ipywidgets as W
 import numpy as np
 
-from . import charlm, diagrams, gradflow, lstm, plots, rnn
+from . import charlm, diagrams, gradflow, gru, lstm, plots, rnn
 from .activations import sigmoid
 
 GATE_NAMES = {"f": "forget gate f", "i": "input gate i", "g": "candidate C̃", "o": "output gate o"}
@@ -90,7 +91,128 @@ PRESETS = {  # gate -> bias; the gate's weights go to 0, so it is about 0 (bias 
 FORCE_DEFAULTS = {"f": 1.0, "i": 0.0, "g": 0.0, "o": 0.0}  # where the "force ... to" sliders start
 
 
-class GateExplorer(_Explorer):
+class _StepExplorer(_Explorer):
+    """What the one-step explorers share: a slider per input and per weight (keyed like 'W_f[0,1]'), a tab
+    of weights per gate, gates forced by hand, presets that pin gates, and ``reset all``.
+
+    A subclass sets the tables below, builds its controls with the helpers, keeps ``params``, ``force``,
+    ``start_params``, ``start_inputs`` and ``start_force``, and renders in ``_render``.
+    """
+    PRESETS = {}          # preset -> {gate: bias}: the gate's weights go to 0, its bias to +-6
+    FORCE_DEFAULTS = {}   # gate -> where its "force ... to" slider starts (the gates that can be forced)
+    FORCE_RANGES = {}     # gate -> the range of its force slider
+    GATE_NAMES = {}       # gate -> its name on the force controls
+    TAB_TITLES = {}       # gate -> the title of its tab of weights
+    PARAM_OF_GATE = {}    # gate -> the letter of its parameters (the LSTM's candidate g has W_c, b_c)
+
+    def _add(self, key, slider):
+        self.sliders[key] = slider
+        return slider
+
+    @staticmethod
+    def _idx(k, n):
+        return "₀₁₂₃"[k] if n > 1 else ""
+
+    def _weight_tab(self, gate, params, H, D):
+        """The sliders of one gate's weights and bias, one row of W and its bias per unit."""
+        idx, p = self._idx, self.PARAM_OF_GATE[gate]
+        rows = []
+        for r in range(H):
+            for col in range(H + D):
+                what = f"h{idx(col, H)}" if col < H else f"x{idx(col - H, D)}"
+                rows.append(self._add(f"W_{p}[{r},{col}]", _slider(params[f"W_{p}"][r, col], -3, 3,
+                                                                    f"W_{p}{idx(r, H)} · {what}")))
+            rows.append(self._add(f"b_{p}[{r}]", _slider(params[f"b_{p}"][r], -6, 6, f"b_{p}{idx(r, H)}")))
+        return rows
+
+    def _force_tab(self, gates, force):
+        """A checkbox and a value for each gate that can be forced."""
+        self.force_boxes, self.force_values = {}, {}
+        rows = []
+        for gate in gates:
+            if gate not in self.FORCE_DEFAULTS:
+                continue
+            box = W.Checkbox(value=gate in force, description=f"force {self.GATE_NAMES[gate]}", indent=False,
+                             layout=W.Layout(width="170px"))
+            val = _slider(force.get(gate, self.FORCE_DEFAULTS[gate]), *self.FORCE_RANGES[gate], "to")
+            self.force_boxes[gate], self.force_values[gate] = box, val
+            rows.append(W.HBox([box, val]))
+        return W.VBox(rows)
+
+    def _preset_bar(self, gates):
+        """The presets whose gates all have a tab here, and ``reset all``, in one row."""
+        self.presets = [START] + [name for name, pins in self.PRESETS.items() if set(pins) <= set(gates)]
+        self.preset = W.ToggleButtons(options=self.presets, value=START, style={"button_width": "auto"},
+                                      tooltips=["the weights the explorer started with"] +
+                                               [f"pins {', '.join(self.PRESETS[n])}; every other weight as it "
+                                                f"started" for n in self.presets[1:]])
+        self.preset.observe(self._guarded(self._apply_preset), "value")
+        self.reset_button = W.Button(description="reset all", tooltip="inputs, weights and forcing as they started",
+                                     layout=W.Layout(width="auto", margin="0 0 0 24px"))  # apart: not a preset
+        self.reset_button.on_click(self._guarded(self.reset))
+        return W.HBox([W.Label("preset"), self.preset, self.reset_button],
+                      layout=W.Layout(flex_flow="row wrap", align_items="center"))
+
+    def _observe_controls(self, params):
+        """Weights, biases and force controls are edits (they deselect the preset); inputs only redraw."""
+        self._update = self._guarded(self._render)
+        edited = self._guarded(self._edited)
+        for key, s in self.sliders.items():
+            s.observe(edited if _entry(key)[0] in params else self._update, "value")
+        for w in (*self.force_boxes.values(), *self.force_values.values()):
+            w.observe(edited, "value")
+        self._quiet = False
+
+    def _edited(self):
+        """A weight, bias or force control moved by hand: the picture is no longer the preset's."""
+        if not self._quiet:
+            self.preset.value = None  # no button lit: pressing any preset, the last one too, applies it
+        self._render()
+
+    def preset_params(self, name):
+        """The parameters preset ``name`` sets: the starting ones, with each gate it pins at weights 0, bias +-6."""
+        p = {k: v.copy() for k, v in self.start_params.items()}
+        for gate, bias in ({} if name == START else self.PRESETS[name]).items():
+            p[f"W_{gate}"][:] = 0.0
+            p[f"b_{gate}"][:] = bias
+        return p
+
+    def _set_all(self, params, force, inputs=None):
+        """Every slider and force control at once, with one redraw."""
+        self._quiet = True
+        try:
+            for key, slider in self.sliders.items():
+                name, ix = _entry(key)
+                if name in params:
+                    slider.value = params[name][ix]
+                elif inputs is not None:
+                    slider.value = inputs[name][ix]
+            for name, v in params.items():  # the gates without a tab keep their starting values
+                self.params[name][...] = v
+            for gate, box in self.force_boxes.items():
+                box.value = gate in force
+                self.force_values[gate].value = force.get(gate, self.FORCE_DEFAULTS[gate])
+            self._set_rest(inputs)
+        finally:
+            self._quiet = False
+        self._render()
+
+    def _set_rest(self, inputs):
+        """Controls of a subclass that ``reset all`` puts back too (called quietly, inputs None for a preset)."""
+
+    def _apply_preset(self):
+        name = self.preset.value
+        if name is None:
+            return
+        self._set_all(self.preset_params(name), self.start_force if name == START else {})
+
+    def reset(self, *_):
+        """Inputs, weights and forcing as the explorer started (the preset ``start`` selected)."""
+        self._set_all(self.start_params, self.start_force, inputs=self.start_inputs)
+        self.preset.value = START  # lights its button (applying it again changes nothing)
+
+
+class GateExplorer(_StepExplorer):
     """One LSTM step, every number on the diagram, every parameter on a slider.
 
     Presets: ``START`` puts back the starting weights; each preset of ``PRESETS`` whose gates all have
@@ -107,6 +229,8 @@ class GateExplorer(_Explorer):
     gates : which gates get a tab of sliders and a force control (default all four)
     force : dict of gates (among ``gates``) forced from the start, e.g. {"f": 1.0}
     """
+    PRESETS, FORCE_DEFAULTS, FORCE_RANGES = PRESETS, FORCE_DEFAULTS, lstm.FORCE_RANGES
+    GATE_NAMES, TAB_TITLES, PARAM_OF_GATE = GATE_NAMES, TAB_TITLES, PARAM_OF_GATE
 
     def __init__(self, params=None, x=None, h_prev=None, c_prev=None, gates=("f", "i", "g", "o"), force=None):
         super().__init__()
@@ -133,9 +257,7 @@ class GateExplorer(_Explorer):
                 raise ValueError(f"{name} must have {n} entries; got shape {np.shape(v)}")
 
         self.sliders = {}
-        sub = "₀₁₂₃"
-        def idx(k, n):
-            return sub[k] if n > 1 else ""
+        idx = self._idx
         inputs = []
         for k in range(D):
             inputs.append(self._add(f"x[{k}]", _slider(x[k], -2, 2, f"x{idx(k, D)}")))
@@ -143,65 +265,23 @@ class GateExplorer(_Explorer):
             inputs.append(self._add(f"h_prev[{k}]", _slider(h_prev[k], -1, 1, f"h_t-1{idx(k, H)}")))
         for k in range(H):
             inputs.append(self._add(f"c_prev[{k}]", _slider(c_prev[k], -3, 3, f"C_t-1{idx(k, H)}")))
-        tabs = [W.VBox(inputs)]
-        titles = ["inputs"]
-        for gate in gates:
-            p = PARAM_OF_GATE[gate]
-            rows = []
-            for r in range(H):
-                for col in range(H + D):
-                    what = f"h{idx(col, H)}" if col < H else f"x{idx(col - H, D)}"
-                    rows.append(self._add(f"W_{p}[{r},{col}]", _slider(params[f"W_{p}"][r, col], -3, 3,
-                                                                        f"W_{p}{idx(r, H)} · {what}")))
-                rows.append(self._add(f"b_{p}[{r}]", _slider(params[f"b_{p}"][r], -6, 6, f"b_{p}{idx(r, H)}")))
-            tabs.append(W.VBox(rows))
-            titles.append(TAB_TITLES[gate])
-        # gates forced by hand: only those the reader can see
-        self.force_boxes, self.force_values = {}, {}
-        force_rows = []
-        for gate in gates:
-            lo = -1.0 if gate == "g" else 0.0
-            box = W.Checkbox(value=gate in force, description=f"force {GATE_NAMES[gate]}", indent=False,
-                             layout=W.Layout(width="170px"))
-            val = _slider(force.get(gate, FORCE_DEFAULTS[gate]), lo, 1.0, "to")
-            self.force_boxes[gate], self.force_values[gate] = box, val
-            force_rows.append(W.HBox([box, val]))
-        tabs.append(W.VBox(force_rows))
+        tabs = [W.VBox(inputs)] + [W.VBox(self._weight_tab(gate, params, H, D)) for gate in gates]
+        titles = ["inputs"] + [TAB_TITLES[gate] for gate in gates]
+        tabs.append(self._force_tab(gates, force))  # gates forced by hand: only those the reader can see
         titles.append("force")
         self.tabs = W.Tab(children=tabs, titles=titles, layout=W.Layout(width="560px"))  # room for the titles
-
-        self.presets = [START] + [name for name, pins in PRESETS.items() if set(pins) <= set(gates)]
-        self.preset = W.ToggleButtons(options=self.presets, value=START, style={"button_width": "auto"},
-                                      tooltips=["the weights the explorer started with"] +
-                                               [f"pins {', '.join(PRESETS[n])}; every other weight as it started"
-                                                for n in self.presets[1:]])
-        self.preset.observe(self._guarded(self._apply_preset), "value")
-        self.reset_button = W.Button(description="reset all", tooltip="inputs, weights and forcing as they started",
-                                     layout=W.Layout(width="auto", margin="0 0 0 24px"))  # apart: not a preset
-        self.reset_button.on_click(self._guarded(self.reset))
+        buttons = self._preset_bar(gates)
 
         self.cell = diagrams.LSTMCell(hidden_size=H, input_size=D)
         self.image = W.Image(format="png", layout=W.Layout(width="720px"))
         self.readout = W.HTML()
-        self._update = self._guarded(self._render)
-        edited = self._guarded(self._edited)
-        for key, s in self.sliders.items():
-            s.observe(edited if _entry(key)[0] in params else self._update, "value")
-        for w in (*self.force_boxes.values(), *self.force_values.values()):
-            w.observe(edited, "value")
-        self._quiet = False
+        self._observe_controls(params)
         self._render()
         # what the presets start from: the parameters as the sliders hold them (a slider clips to its range)
         self.start_params = {k: v.copy() for k, v in self.params.items()}
         self.start_inputs = {"x": self.x.copy(), "h_prev": self.h_prev.copy(), "c_prev": self.c_prev.copy()}
         self.start_force = dict(force)
-        buttons = W.HBox([W.Label("preset"), self.preset, self.reset_button],
-                         layout=W.Layout(flex_flow="row wrap", align_items="center"))
         self.children = [buttons, W.HBox([self.tabs, self.readout]), self.image, self.errors]
-
-    def _add(self, key, slider):
-        self.sliders[key] = slider
-        return slider
 
     def _values(self):
         D, H = self.D, self.H
@@ -236,54 +316,181 @@ class GateExplorer(_Explorer):
                 ("C̃_t" + (" (forced)" if "g" in self.force else ""), r.g),
                 ("o_t" + (" (forced)" if "o" in self.force else ""), r.o),
                 ("C_t = f·C_t-1 + i·C̃", r.c), ("h_t = o·tanh(C_t)", r.h)]
-        body = "".join(f"<tr><td style='padding-right:12px'>{html.escape(n)}</td>"
-                       f"<td style='font-family:monospace'>{'  '.join(f'{v:+.4f}' for v in np.ravel(vals))}</td></tr>"
-                       for n, vals in rows)
-        return f"<table style='font-size:13px;margin-left:16px'>{body}</table>"
+        return _table(rows)
 
-    def _edited(self):
-        """A weight, bias or force control moved by hand: the picture is no longer the preset's."""
-        if not self._quiet:
-            self.preset.value = None  # no button lit: pressing any preset, the last one too, applies it
+
+def _table(rows):
+    """(name, values) rows as the explorers' readout: one row each, the numbers in monospace (4 decimals)."""
+    body = "".join(f"<tr><td style='padding-right:12px'>{html.escape(n)}</td>"
+                   f"<td style='font-family:monospace'>{'  '.join(f'{v:+.4f}' for v in np.ravel(vals))}</td></tr>"
+                   for n, vals in rows)
+    return f"<table style='font-size:13px;margin-left:16px'>{body}</table>"
+
+
+GRU_GATE_NAMES = {"z": "update gate z", "r": "reset gate r", "n": "candidate n"}
+GRU_TAB_TITLES = {"z": "z: update", "r": "r: reset", "n": "n: candidate"}
+GRU_PRESETS = {  # as PRESETS: the gate's weights 0, its bias +-6
+    "keep": {"z": 6.0},                   # h_t ≈ h_{t-1}
+    "replace": {"z": -6.0},               # h_t ≈ n_t
+    "forget h": {"z": -6.0, "r": -6.0},   # h_t ≈ n_t ≈ tanh(W_nx x_t + b_n): nothing of h_{t-1} is left
+}
+GRU_FORCE_DEFAULTS = {"z": 1.0, "r": 0.0}  # z = 1 keeps h_{t-1}; r = 0 hides it from the candidate
+GRU_FORMS = {"Cho et al. (2014)": False, "PyTorch (reset after)": True}  # the toggle's labels: reset_after
+
+
+def default_gru_params(reset_after=False):
+    """The GRUExplorer's starting point: one input, one unit, hand-picked weights (D = H = 1).
+
+    With ``reset_after``, also PyTorch's b_hn = 1: with one unit the two forms differ only by
+    r_t b_hn inside the tanh (W_nh (r h) = r (W_nh h) for a number), so a nonzero b_hn shows the difference.
+    """
+    q = {"W_z": np.array([[0.5, 0.5]]), "b_z": np.array([0.0]),
+         "W_r": np.array([[0.8, 1.0]]), "b_r": np.array([0.0]),
+         "W_n": np.array([[1.5, 1.0]]), "b_n": np.array([0.0])}
+    if reset_after:
+        q["b_hn"] = np.array([1.0])
+    return q
+
+
+class GRUExplorer(_StepExplorer):
+    """One GRU step, every number on the diagram, every parameter on a slider.
+
+    Like the GateExplorer: tabs of sliders for the inputs x_t, h_{t-1} and each gate's weights and bias
+    (z, r, n; b_hn for PyTorch's form), the update and reset gates can be forced by hand, presets pin
+    gates (``GRU_PRESETS``: keep, replace, forget h) and ``reset all`` puts everything back. A toggle
+    chooses the form of the candidate: Cho et al.'s, n = tanh(W_n [r h, x] + b_n), or PyTorch's,
+    n = tanh(W_nx x + b_n + r (W_nh h + b_hn)) (b_hn is used, and its slider enabled, in PyTorch's form
+    only). Every number comes from ``gru.step``.
+
+    Parameters
+    ----------
+    params : dict from gru.init_params with H <= 2 and D <= 4, or None for the default demo; with b_hn
+        (reset_after=True) the explorer starts in PyTorch's form
+    x, h_prev : starting inputs, shapes (D,) and (H,)
+    gates : which gates get a tab of sliders (default all three); z and r among them get a force control
+    force : dict of gates (z, r among ``gates``) forced from the start, e.g. {"z": 1.0}
+    reset_after : bool or None, the form to start in (None: PyTorch's if ``params`` has b_hn)
+    """
+    PRESETS, FORCE_DEFAULTS, FORCE_RANGES = GRU_PRESETS, GRU_FORCE_DEFAULTS, gru.FORCE_RANGES
+    GATE_NAMES, TAB_TITLES, PARAM_OF_GATE = GRU_GATE_NAMES, GRU_TAB_TITLES, {"z": "z", "r": "r", "n": "n"}
+
+    def __init__(self, params=None, x=None, h_prev=None, gates=("z", "r", "n"), force=None, reset_after=None):
+        super().__init__()
+        self._init_errors()
+        if params is None:
+            params, reset_after = default_gru_params(reset_after=True), bool(reset_after)  # Cho's unless asked
+        else:
+            params = {k: np.array(v, dtype=float) for k, v in params.items()}
+            reset_after = gru.resets_after(params) if reset_after is None else bool(reset_after)
+        D, H = gru.sizes(params)
+        gru.step(params, np.zeros((1, D)), np.zeros((1, H)))  # checks the parameters
+        if H > 2 or D > 4:
+            raise ValueError(f"GRUExplorer shows H <= 2 units and D <= 4 inputs on the diagram; got H={H}, D={D}")
+        params.setdefault("b_hn", np.zeros(H))  # kept for PyTorch's form, whichever form is shown
+        self.params, self.D, self.H = params, D, H
+        gates = tuple(gates)
+        if not gates or not set(gates) <= set(GRU_GATE_NAMES):
+            raise ValueError(f"gates must be some of {tuple(GRU_GATE_NAMES)}; got {gates}")
+        force = dict(force or {})
+        if not set(force) <= set(gates) & set(GRU_FORCE_DEFAULTS):
+            raise ValueError(f"only z and r with a tab can be forced; gates={gates}, force={sorted(force)}")
+        self.gates = gates
+        x = np.full(D, 0.8) if x is None else np.ravel(x)
+        h_prev = np.full(H, -0.5) if h_prev is None else np.ravel(h_prev)
+        for name, v, n in (("x", x, D), ("h_prev", h_prev, H)):
+            if v.shape != (n,):
+                raise ValueError(f"{name} must have {n} entries; got shape {np.shape(v)}")
+
+        self.sliders = {}
+        idx = self._idx
+        inputs = [self._add(f"x[{k}]", _slider(x[k], -2, 2, f"x{idx(k, D)}")) for k in range(D)]
+        inputs += [self._add(f"h_prev[{k}]", _slider(h_prev[k], -1, 1, f"h_t-1{idx(k, H)}")) for k in range(H)]
+        tabs, titles = [W.VBox(inputs)], ["inputs"]
+        self.b_hn_sliders = []
+        for gate in gates:
+            rows = self._weight_tab(gate, params, H, D)
+            if gate == "n":  # PyTorch's second bias, inside the reset: r (W_nh h + b_hn)
+                self.b_hn_sliders = [self._add(f"b_hn[{r}]", _slider(params["b_hn"][r], -6, 6, f"b_hn{idx(r, H)}"))
+                                     for r in range(H)]
+                rows += self.b_hn_sliders
+            tabs.append(W.VBox(rows))
+            titles.append(GRU_TAB_TITLES[gate])
+        tabs.append(self._force_tab(gates, force))
+        titles.append("force")
+        self.tabs = W.Tab(children=tabs, titles=titles, layout=W.Layout(width="520px"))
+        buttons = self._preset_bar(gates)
+        self.form = W.ToggleButtons(options=list(GRU_FORMS), value=list(GRU_FORMS)[reset_after],
+                                    style={"button_width": "auto"},
+                                    tooltips=["the reset gate multiplies h_t-1 before the product with W_n",
+                                              "the reset gate multiplies W_nh h_t-1 + b_hn (nn.GRU, cuDNN)"])
+        self.form.observe(self._guarded(self._render), "value")
+        form_bar = W.HBox([W.Label("candidate"), self.form], layout=W.Layout(flex_flow="row wrap",
+                                                                             align_items="center"))
+        self.cells = {}  # reset_after -> its drawing, made when first shown
+        self.image = W.Image(format="png", layout=W.Layout(width="616px"))  # the drawing's own width: legible
+        self.readout = W.HTML()
+        self._observe_controls(params)
         self._render()
+        self.start_params = {k: v.copy() for k, v in self.params.items()}
+        self.start_inputs = {"x": self.x.copy(), "h_prev": self.h_prev.copy()}
+        self.start_force = dict(force)
+        self.start_reset_after = reset_after
+        self.children = [buttons, form_bar, W.HBox([self.tabs, self.readout]), self.image, self.errors]
 
-    def preset_params(self, name):
-        """The parameters preset ``name`` sets: the starting ones, with each gate it pins at weights 0, bias +-6."""
-        p = {k: v.copy() for k, v in self.start_params.items()}
-        for gate, bias in ({} if name == START else PRESETS[name]).items():
-            p[f"W_{gate}"][:] = 0.0
-            p[f"b_{gate}"][:] = bias
-        return p
+    @property
+    def reset_after(self):
+        """True while PyTorch's form is shown."""
+        return GRU_FORMS[self.form.value]
 
-    def _set_all(self, params, force, inputs=None):
-        """Every slider and force control at once, with one redraw."""
-        self._quiet = True
-        try:
-            for key, slider in self.sliders.items():
-                name, ix = _entry(key)
-                if name in params:
-                    slider.value = params[name][ix]
-                elif inputs is not None:
-                    slider.value = inputs[name][ix]
-            for name, v in params.items():  # the gates without a tab keep their starting values
-                self.params[name][...] = v
-            for gate, box in self.force_boxes.items():
-                box.value = gate in force
-                self.force_values[gate].value = force.get(gate, FORCE_DEFAULTS[gate])
-        finally:
-            self._quiet = False
-        self._render()
+    def step_params(self):
+        """The parameters of the form shown, as ``gru.step`` reads them (b_hn only in PyTorch's form)."""
+        return {k: v for k, v in self.params.items() if k != "b_hn" or self.reset_after}
 
-    def _apply_preset(self):
-        name = self.preset.value
-        if name is None:
+    def _values(self):
+        D, H = self.D, self.H
+        v = {k: s.value for k, s in self.sliders.items()}
+        x = np.array([[v[f"x[{k}]"] for k in range(D)]])
+        h = np.array([[v[f"h_prev[{k}]"] for k in range(H)]])
+        for key, value in v.items():
+            name, ix = _entry(key)
+            if name in self.params:
+                self.params[name][ix] = value
+        force = {g: self.force_values[g].value for g, box in self.force_boxes.items() if box.value}
+        return x, h, force
+
+    def _render(self):
+        if self._quiet:
             return
-        self._set_all(self.preset_params(name), self.start_force if name == START else {})
+        x, h, force = self._values()
+        reset_after = self.reset_after
+        rec = gru.step(self.step_params(), x, h, force=force or None)
+        self.x, self.h_prev, self.force = x[0], h[0], force
+        self.record = gru.GRURecord(*(np.asarray(a)[0] for a in rec))
+        for s in self.b_hn_sliders:
+            s.disabled = not reset_after
+        if reset_after not in self.cells:
+            self.cells[reset_after] = diagrams.GRUCell(hidden_size=self.H, input_size=self.D, reset_after=reset_after)
+        self.cell = self.cells[reset_after]
+        self.cell.update(self.x, self.h_prev, self.record, forced=tuple(force))
+        self.image.value = self.cell.png()
+        self.readout.value = self.readout_html()
 
-    def reset(self, *_):
-        """Inputs, weights and forcing as the explorer started (the preset ``start`` selected)."""
-        self._set_all(self.start_params, self.start_force, inputs=self.start_inputs)
-        self.preset.value = START  # lights its button (applying it again changes nothing)
+    def readout_html(self):
+        """Every intermediate value of the step, as a table (4 decimals)."""
+        r = self.record
+        forced = {g: " (forced)" if g in self.force else "" for g in "zr"}
+        rows = [("x_t", self.x), ("h_t-1", self.h_prev), ("z_t" + forced["z"], r.z), ("r_t" + forced["r"], r.r)]
+        if self.reset_after:
+            rows.append(("n_t = tanh(W_nx·x + b_n + r·(W_nh·h_t-1 + b_hn))", r.n))
+        else:
+            rows += [("r·h_t-1", r.r * self.h_prev), ("n_t = tanh(W_n·[r·h_t-1, x] + b_n)", r.n)]
+        rows += [("z·h_t-1", r.z * self.h_prev), ("(1 − z)·n_t", (1 - r.z) * r.n),
+                 ("h_t = z·h_t-1 + (1 − z)·n", r.h)]
+        return _table(rows)
+
+    def _set_rest(self, inputs):
+        if inputs is not None:  # reset all: the form too
+            self.form.value = list(GRU_FORMS)[self.start_reset_after]
 
 
 def default_sequence_params():

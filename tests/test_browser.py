@@ -16,6 +16,9 @@ import browser_harness as bh
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 GALLERY = "widgets_gallery.ipynb"
+# The gallery's explorers with a slider: GateExplorer, GRUExplorer, SequenceStepper, GradientFlowExplorer, GateDemo,
+# ForgetSurvivalExplorer, GradientCheckExplorer, SampleExplorer.
+GALLERY_EXPLORERS = 8
 CHROMIUM = bh.find_chromium()
 
 if CHROMIUM is None:
@@ -107,8 +110,8 @@ def test_gallery_in_notebook7():
 def test_gallery_in_voila():
     with bh.jupyterlab(voila=GALLERY) as (base, token, _), bh.browser_page(CHROMIUM) as page:
         try:
-            bh.open_voila(page, base, token, count=7)
-            assert explorers_work(page, GALLERY) == 7
+            bh.open_voila(page, base, token, count=GALLERY_EXPLORERS)
+            assert explorers_work(page, GALLERY) == GALLERY_EXPLORERS
         finally:
             bh.ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(bh.ARTIFACTS / "widgets_gallery-voila.png"))

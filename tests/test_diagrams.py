@@ -5,7 +5,7 @@ import pytest
 from matplotlib import patches
 from PIL import Image
 
-from lstm_helpers import diagrams, lstm, plots
+from lstm_helpers import diagrams, gru, lstm, plots
 
 
 def _image(png):
@@ -167,6 +167,12 @@ def test_words_fit_inside_their_shapes():
 def _chip_sets():
     for H, D in ((1, 1), (2, 2), (2, 4)):
         yield f"cell H={H} D={D}", diagrams.LSTMCell(hidden_size=H, input_size=D)
+        yield f"1997 cell H={H} D={D}", diagrams.LSTMCell(hidden_size=H, input_size=D, forget_gate=False)
+        for reset_after in (False, True):
+            yield f"GRU H={H} D={D} reset_after={reset_after}", diagrams.GRUCell(hidden_size=H, input_size=D,
+                                                                                 reset_after=reset_after)
+    for kw in (dict(peepholes=True), dict(coupled=True)):
+        yield f"cell {kw}", diagrams.LSTMCell(hidden_size=1, input_size=4, **kw)
     for n in (1, 3, 4):
         yield f"gate n={n}", diagrams.GateDiagram(n)
 
@@ -311,3 +317,194 @@ def test_bptt_rejects_what_it_cannot_draw():
         diagrams.bptt_unrolled("gru")
     with pytest.raises(ValueError, match="steps"):
         diagrams.bptt_unrolled("rnn", 2)
+
+
+# The LSTM's family and the GRU (chapter 09)
+FAMILY = {"lstm_peephole": diagrams.lstm_peephole, "lstm_coupled": diagrams.lstm_coupled,
+          "lstm_1997": diagrams.lstm_1997, "gru_cell": diagrams.gru_cell}
+SYMBOLS = ("×", "+", "tanh", "1 −", "σ", "forced")  # drawn over their own lines or boxes
+
+
+def _one_record(rec):
+    return type(rec)(*(np.asarray(a)[0] for a in rec))
+
+
+@pytest.mark.parametrize("name", sorted(FAMILY))
+def test_family_drawings_render_and_have_alt_text(name):
+    d = FAMILY[name]()
+    img = _image(d.png())
+    assert img.std() > 10 and len(diagrams.ALT_TEXT[name]) > 100
+    assert not d.live and not d.chips
+
+
+def _points(ax):
+    """Every point the lines and arrows of ``ax`` pass through, as (x, y) data pairs."""
+    arrows, lines = _segments(ax)
+    return [p for s, t, _ in arrows for p in (s, t)] + [p for line in lines for p in line]
+
+
+def _patch_at(ax, xy, kind):
+    return [p for p in ax.patches if isinstance(p, kind) and
+            np.allclose(p.get_center() if hasattr(p, "get_center") else
+                        (p.get_x() + p.get_width() / 2, p.get_y() + p.get_height() / 2), xy, atol=0.05)]
+
+
+def test_the_1997_cell_has_no_forget_gate_on_its_cell_state():
+    cell = diagrams.lstm_1997()
+    assert not _patch_at(cell.ax, (3.0, 7.5), patches.Circle)        # no multiplication on the cell state
+    assert _patch_at(cell.ax, (7.5, 7.5), patches.Circle)            # the addition stays
+    absent = _patch_at(cell.ax, (3.0, 2.8), patches.FancyBboxPatch)  # the layer's place: a dotted outline
+    assert len(absent) == 1 and absent[0].get_linestyle() != "solid" and absent[0].get_facecolor()[3] == 0
+    assert "$f_t = 1$" in {t.get_text() for t in cell.ax.texts}
+    kept = set(map(id, cell.parts["update"]))  # highlighted: the cell line, the addition, i * C~
+    assert all(a.get_alpha() == 1.0 for a in cell.parts["update"])
+    assert any(a.get_alpha() == 0.22 for a in cell.parts["_all"] if id(a) not in kept)
+    live = diagrams.LSTMCell(forget_gate=False)
+    assert "f" not in live.chips and "fc" not in live.chips and "f" not in live.forced_marks
+
+
+def test_the_coupled_cell_reads_its_input_gate_from_the_forget_gate():
+    cell = diagrams.lstm_coupled()
+    boxes = [p for p in cell.ax.patches if isinstance(p, patches.FancyBboxPatch)]
+    assert not _patch_at(cell.ax, (5.5, 2.8), patches.FancyBboxPatch)  # no input layer
+    one_minus = [t for t in cell.ax.texts if t.get_text() == "1 −"]
+    assert len(one_minus) == 1 and one_minus[0] in cell.parts["coupled"]
+    assert _patch_at(cell.ax, (3.0, 2.8), patches.FancyBboxPatch)[0] in cell.parts["coupled"]  # fed from f
+    assert len(boxes) == 1 + 3  # the cell's background and the layers f, C~, o
+    live = diagrams.LSTMCell(coupled=True)
+    assert "i" in live.chips and "i" not in live.forced_marks
+
+
+def test_peepholes_run_from_the_cell_state_into_the_gates():
+    cell = diagrams.lstm_peephole()
+    ax = cell.ax
+    heads = [(np.asarray(a.xyann), np.asarray(a.xy)) for a in cell.parts["peepholes"]
+             if getattr(a, "arrow_patch", None) is not None]
+    # three heads, each pointing right into the side of a gate's layer: f (x 3.0), i (5.5), o (10.5)
+    tips = sorted(t[0] for s, t in heads if abs(t[1] - 2.8) < 1e-9 and s[0] < t[0])
+    assert len(tips) == 3
+    for tip, x in zip(tips, (3.0, 5.5, 10.5)):
+        assert x - 0.8 < tip < x - 0.6
+    pts = _points(ax)
+    starts = [p for p in pts if abs(p[1] - 7.5) < 1e-9]
+    assert any(abs(p[0] - 1.9) < 1e-9 for p in starts)   # C_{t-1}: before the forget gate's multiplication
+    assert any(abs(p[0] - 9.4) < 1e-9 for p in starts)   # C_t: after the addition
+    names = {t.get_text() for t in cell.parts["peepholes"] if hasattr(t, "get_text")}
+    assert {"$p_f$", "$p_i$", "$p_o$", "$C_{t-1}$", "$C_t$"} <= names
+    # without a forget gate or with coupled gates, only the peepholes of the gates the cell has
+    assert "$p_f$" not in {t.get_text() for t in diagrams.LSTMCell(live=False, peepholes=True,
+                                                                    forget_gate=False).ax.texts}
+    assert "$p_i$" not in {t.get_text() for t in diagrams.LSTMCell(live=False, peepholes=True,
+                                                                    coupled=True).ax.texts}
+
+
+def test_variant_parts_and_options_are_checked():
+    with pytest.raises(ValueError, match="highlight"):
+        diagrams.lstm_cell(highlight="peepholes")            # the standard cell has none
+    with pytest.raises(ValueError, match="forget gate"):
+        diagrams.LSTMCell(coupled=True, forget_gate=False)
+    with pytest.raises(ValueError, match="1 unit"):
+        diagrams.LSTMCell(hidden_size=2, peepholes=True)
+    with pytest.raises(ValueError, match="highlight"):
+        diagrams.gru_cell(highlight="forget")
+    with pytest.raises(ValueError, match="live=False"):
+        diagrams.GRUCell(live=False).update([0.0], [0.0], None)
+
+
+@pytest.mark.parametrize("kw", [dict(peepholes=True), dict(coupled=True), dict(forget_gate=False),
+                                dict(peepholes=True, forget_gate=False)], ids=str)
+def test_live_variant_cells_show_the_step_numbers(kw):
+    rng = np.random.default_rng(3)
+    p = lstm.init_params(2, 1, rng, **kw)
+    for k in p:
+        p[k] = p[k] + 0.3 * rng.standard_normal(p[k].shape)
+    x, h, c = rng.standard_normal((1, 2)), rng.uniform(-1, 1, (1, 1)), rng.standard_normal((1, 1))
+    one = _one_record(lstm.step(p, x, h, c))
+    cell = diagrams.lstm_cell({"x": x[0], "h_prev": h[0], "c_prev": c[0], "record": one}, **kw)
+    for name in cell.chips:
+        want = {"x": x[0], "h_prev": h[0], "c_prev": c[0], "fc": one.f * c[0], "ig": one.i * one.g,
+                "tc": np.tanh(one.c)}.get(name, getattr(one, name, None))
+        np.testing.assert_array_equal(cell.chips[name].values, want)
+    if kw.get("coupled"):
+        np.testing.assert_allclose(cell.chips["i"].values, 1 - one.f)
+    assert _image(cell.png()).std() > 10
+
+
+@pytest.mark.parametrize("reset_after", [False, True], ids=["cho", "pytorch"])
+@pytest.mark.parametrize("H,D", [(1, 1), (2, 3)])
+def test_live_gru_cell_shows_what_gru_step_computes(reset_after, H, D):
+    rng = np.random.default_rng(4)
+    q = gru.init_params(D, H, rng, reset_after=reset_after)
+    for k in q:
+        q[k] = q[k] + 0.5 * rng.standard_normal(q[k].shape)
+    x, h = rng.standard_normal((1, D)), rng.uniform(-1, 1, (1, H))
+    one = _one_record(gru.step(q, x, h))
+    cell = diagrams.gru_cell({"x": x[0], "h_prev": h[0], "record": one})
+    assert isinstance(cell, diagrams.LiveDiagram) and cell.hidden_size == H
+    cell = diagrams.gru_cell({"x": x[0], "h_prev": h[0], "record": one}, reset_after=reset_after)
+    for name, want in (("x", x[0]), ("h_prev", h[0]), ("z", one.z), ("r", one.r), ("n", one.n), ("h", one.h),
+                       ("zh", one.z * h[0]), ("zn", (1 - one.z) * one.n)):
+        np.testing.assert_array_equal(cell.chips[name].values, want)
+    np.testing.assert_allclose(cell.chips["zh"].values + cell.chips["zn"].values, one.h, rtol=1e-12, atol=1e-15)
+    # r_t h_{t-1} is a value of Cho's form only: PyTorch's multiplies W_nh h_{t-1} + b_hn inside the layer
+    assert ("rh" in cell.chips) is (not reset_after)
+    assert ("b_{hn}" in cell.formula.get_text()) is reset_after
+    first = cell.png()
+    one2 = _one_record(gru.step(q, x, h, force={"z": 1.0}))
+    cell.update(x[0], h[0], one2, forced=("z",))
+    assert cell.png() != first
+    assert cell.forced_marks["z"].get_visible() and not cell.forced_marks["r"].get_visible()
+    np.testing.assert_allclose(cell.chips["h"].values, h[0], rtol=1e-12, atol=1e-15)  # z = 1 keeps h_{t-1}
+
+
+def test_gru_cell_highlights_grey_out_the_rest():
+    plain = _image(diagrams.gru_cell().png())
+    for part in diagrams.GRU_PARTS:
+        cell = diagrams.gru_cell(highlight=part)
+        assert cell.parts[part] and (_image(cell.png()) != plain).any()
+        kept = set(map(id, cell.parts[part]))
+        assert all(a.get_alpha() == (1.0 if id(a) in kept else 0.22) for a in cell.parts["_all"])
+
+
+def _family_cases():
+    for name, make in FAMILY.items():
+        yield name, make
+    yield "gru_cell reset_after", lambda: diagrams.gru_cell(reset_after=True)
+    for kw in (dict(peepholes=True), dict(coupled=True), dict(forget_gate=False)):
+        yield f"live cell {kw}", lambda kw=kw: diagrams.LSTMCell(**kw)
+    yield "live 1997 cell H=2", lambda: diagrams.LSTMCell(hidden_size=2, forget_gate=False)
+    for H in (1, 2):
+        for reset_after in (False, True):
+            yield f"live GRU H={H} reset_after={reset_after}", \
+                lambda H=H, r=reset_after: diagrams.GRUCell(hidden_size=H, reset_after=r)
+
+
+@pytest.mark.parametrize("name,make", list(_family_cases()), ids=lambda v: v if isinstance(v, str) else "")
+def test_family_text_stays_clear_of_text_chips_and_lines(name, make):
+    """No label or chip overlaps another, none leaves the figure, and no label sits on a line (chips sit on
+    their own lines; the symbols of boxes and pointwise operations are drawn over theirs)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    d = make()
+    ax, fig = d.ax, d.figure
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts
+             if t.get_text().strip() and t.get_visible()]
+    boxes += [(f"chip {n}", r.get_window_extent(renderer)) for n, c in d.chips.items() for r in c.rects]
+    for s, b in boxes:
+        assert fig.bbox.x0 <= b.x0 and b.x1 <= fig.bbox.x1 and fig.bbox.y0 <= b.y0 and b.y1 <= fig.bbox.y1, s
+    for i, (s, a) in enumerate(boxes):
+        for r, b in boxes[i + 1:]:
+            assert not (a.x0 < b.x1 - 1 and b.x0 < a.x1 - 1 and a.y0 < b.y1 - 1 and b.y0 < a.y1 - 1), (s, r)
+    segments = [ax.transData.transform(line.get_xydata()) for line in ax.lines]
+    segments += [ax.transData.transform([t.xyann, t.xy]) for t in ax.texts if getattr(t, "arrow_patch", None)]
+    u = np.linspace(0, 1, 60)[:, None]
+    for s, b in boxes:
+        if s in SYMBOLS or s.startswith("chip"):
+            continue
+        b = b.padded(-1.5)
+        for pts in segments:
+            for p, q in zip(pts[:-1], pts[1:]):
+                on = p + u * (q - p)
+                inside = (on[:, 0] > b.x0) & (on[:, 0] < b.x1) & (on[:, 1] > b.y0) & (on[:, 1] < b.y1)
+                assert not inside.any(), f"{s!r} sits on a line"

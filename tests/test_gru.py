@@ -192,3 +192,28 @@ def test_a_sequence_model_with_a_gru_learns_and_its_gradients_check():
     hist = train.train(model, lambda: tasks.adding_problem(32, 10, rng), 300,
                        optimizer=optim.Adam(model.params, lr=0.01), val=val, eval_every=100, progress=False)
     assert hist.final_val_loss < 0.2 * float(val[1].var())
+
+
+def test_step_can_force_the_gates_by_hand(setup):
+    """force={"z": 1} keeps h_prev; force={"r": 0} makes the candidate blind to h_prev (in both forms);
+    forced values replace the computed ones and nothing else changes."""
+    q, x, h0, _ = setup
+    free = gru.step(q, x[:, 0], h0)
+    keep = gru.step(q, x[:, 0], h0, force={"z": 1.0})
+    np.testing.assert_allclose(keep.h, h0, rtol=1e-13, atol=1e-15)
+    np.testing.assert_array_equal(keep.r, free.r)
+    np.testing.assert_array_equal(keep.n, free.n)
+    blind = gru.step(q, x[:, 0], h0, force={"r": 0.0})
+    # r = 0: both forms read only the input, tanh(W_nx x + b_n) (PyTorch's r * (W_nh h + b_hn) is 0 too)
+    np.testing.assert_allclose(blind.n, np.tanh(x[:, 0] @ q["W_n"][:, H:].T + q["b_n"]), rtol=1e-13, atol=1e-15)
+    np.testing.assert_array_equal(blind.z, free.z)
+    per_unit = np.linspace(0.1, 0.9, H)
+    np.testing.assert_array_equal(gru.step(q, x[:, 0], h0, force={"z": per_unit}).z, np.broadcast_to(per_unit, (B, H)))
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        gru.step(q, x[:, 0], h0, force={"z": 1.5})
+    with pytest.raises(ValueError, match="can fix the gates"):
+        gru.step(q, x[:, 0], h0, force={"n": 0.0})
+    with pytest.raises(ShapeError, match="broadcast"):
+        gru.step(q, x[:, 0], h0, force={"r": np.zeros(H + 1)})
+    with pytest.raises(TypeError, match="dict"):
+        gru.step(q, x[:, 0], h0, force=0.5)

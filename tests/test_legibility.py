@@ -100,6 +100,8 @@ def _loss_curve():
 EXPLORERS = {
     "GateExplorer": widgets.GateExplorer,
     "GateExplorer(gates=('f',))": lambda: widgets.GateExplorer(gates=("f",)),
+    "GRUExplorer": widgets.GRUExplorer,
+    "GRUExplorer(reset_after=True)": lambda: widgets.GRUExplorer(reset_after=True),
     "SequenceStepper": widgets.SequenceStepper,
     "SequenceStepper(cell='rnn')": lambda: widgets.SequenceStepper(cell="rnn"),
     "GradientFlowExplorer": widgets.GradientFlowExplorer,

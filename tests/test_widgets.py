@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lstm_helpers import lstm, rnn, widgets
+from lstm_helpers import gru, lstm, rnn, widgets
 
 
 def readout_numbers(html):
@@ -491,3 +491,127 @@ def test_sample_explorer_works_with_no_arguments():
     s = widgets.SampleExplorer()
     assert s.last_error is None and s.vocab.size == 96 and len(s.record["text"]) == 240
 
+
+
+# GRUExplorer: one GRU step, Cho's form or PyTorch's
+PYTORCH = "PyTorch (reset after)"
+
+
+def _gru_expected(q, x, h, force=None):
+    """The readout's rows as gru.step gives them, in the explorer's order."""
+    r = gru.step(q, x, h, force=force)
+    one = gru.GRURecord(*(a[0] for a in r))
+    rows = [x[0], h[0], one.z, one.r] + ([] if gru.resets_after(q) else [one.r * h[0]])
+    return one, rows + [one.n, one.z * h[0], (1 - one.z) * one.n, one.h]
+
+
+@pytest.mark.parametrize("pytorch", [False, True], ids=["cho", "pytorch"])
+def test_gru_explorer_shows_the_numbers_gru_step_computes(pytorch):
+    g = widgets.GRUExplorer()
+    assert g.last_error is None and g.image.value[:4] == b"\x89PNG" and not g.reset_after
+    if pytorch:
+        g.form.value = PYTORCH
+    for key, value in (("x[0]", -1.3), ("h_prev[0]", 0.7), ("W_z[0,1]", 2.2), ("b_n[0]", -0.4),
+                       ("W_n[0,0]", -1.1), ("b_hn[0]", 0.9)):
+        g.sliders[key].value = value
+    q = widgets.default_gru_params(reset_after=pytorch)
+    q["W_z"][0, 1], q["b_n"][0], q["W_n"][0, 0] = 2.2, -0.4, -1.1
+    if pytorch:
+        q["b_hn"][0] = 0.9
+    one, expected = _gru_expected(q, np.array([[-1.3]]), np.array([[0.7]]))
+    shown = readout_numbers(g.readout.value)
+    assert len(shown) == len(expected)
+    for s_, e in zip(shown, expected):
+        np.testing.assert_allclose(s_, e, atol=5e-5)  # printed to 4 decimals
+    for name in "zrnh":  # the record and the diagram carry gru.step's numbers exactly
+        np.testing.assert_array_equal(getattr(g.record, name), getattr(one, name))
+        np.testing.assert_array_equal(g.cell.chips[name].values, getattr(one, name))
+    assert g.cell.reset_after is pytorch and ("W_nh" in g.readout.value) is pytorch
+    assert g.sliders["b_hn[0]"].disabled is not pytorch
+
+
+def test_gru_explorer_forms_differ_through_b_hn_with_one_unit():
+    """W_nh (r h) = r (W_nh h) for one unit: the forms differ by r b_hn, and the picture changes with the form."""
+    g = widgets.GRUExplorer()
+    cho, cho_png = g.record, g.image.value
+    g.form.value = PYTORCH
+    assert g.image.value != cho_png and abs(g.record.n[0] - cho.n[0]) > 0.1
+    g.sliders["b_hn[0]"].value = 0.0
+    np.testing.assert_allclose(g.record.n, cho.n, rtol=1e-12)
+
+
+@pytest.mark.parametrize("make", [lambda: widgets.GRUExplorer(),
+                                  lambda: widgets.GRUExplorer(gru.init_params(3, 2, np.random.default_rng(0))),
+                                  lambda: widgets.GRUExplorer(gru.init_params(1, 1, np.random.default_rng(1),
+                                                                              reset_after=True))],
+                         ids=["default", "H=2 D=3", "pytorch"])
+def test_gru_explorer_every_slider_moves_the_picture_and_its_extremes_are_valid(make):
+    g = make()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow or any other warning fails the test
+        for key, s in g.sliders.items():
+            before = g.image.value
+            for v in (s.min, s.max):
+                s.value = v
+                assert g.last_error is None, (key, g.last_error)
+                assert all(np.isfinite(a).all() for a in g.record)
+            # the inputs come first; once earlier sliders sit at their extremes a gate may saturate, so the
+            # weights are checked from the default demo (below)
+            assert g.image.value != before or key.startswith(("W_", "b_")), key
+    assert "nan" not in g.readout.value.lower()
+
+
+def test_gru_explorer_default_sliders_each_change_the_picture():
+    """From the default demo, every slider moved a little changes the picture (b_hn once PyTorch's form is on)."""
+    g = widgets.GRUExplorer()
+    g.form.value = PYTORCH
+    for key, s in g.sliders.items():
+        before = g.image.value
+        s.value = s.value + (0.3 if s.value + 0.3 <= s.max else -0.3)
+        assert g.image.value != before, key
+
+
+def test_gru_explorer_presets_forcing_and_reset_all():
+    g = widgets.GRUExplorer()
+    assert g.presets == [widgets.START] + list(widgets.GRU_PRESETS)
+    start = g.record
+    g.preset.value = "keep"
+    assert g.record.z[0] > 0.99 and abs(g.record.h[0] - g.h_prev[0]) < 0.01
+    g.preset.value = "replace"
+    assert g.record.z[0] < 0.01 and abs(g.record.h[0] - g.record.n[0]) < 0.01
+    g.preset.value = "forget h"  # nothing of h_{t-1}: the candidate reads only x
+    q = widgets.default_gru_params()
+    np.testing.assert_allclose(g.record.n, np.tanh(q["W_n"][0, 1] * g.x + q["b_n"]), atol=0.01)
+    g.force_boxes["z"].value = True
+    g.force_values["z"].value = 1.0
+    assert g.preset.value is None  # forcing is an edit
+    np.testing.assert_allclose(g.record.h, g.h_prev, rtol=1e-12)  # z = 1: h_t = h_{t-1}
+    assert "(forced)" in g.readout.value and g.cell.forced_marks["z"].get_visible()
+    g.force_boxes["r"].value = True
+    g.force_values["r"].value = 0.0
+    want = gru.step(g.step_params(), g.x[None], g.h_prev[None], force={"z": 1.0, "r": 0.0})
+    np.testing.assert_array_equal(g.record.n, want.n[0])
+    g.form.value = PYTORCH
+    g.sliders["x[0]"].value = -1.0
+    g.reset()
+    assert g.preset.value == widgets.START and not g.force and not g.reset_after and g.x[0] == 0.8
+    for name in "zrnh":
+        np.testing.assert_array_equal(getattr(g.record, name), getattr(start, name))
+    assert list(widgets.GRUExplorer(gates=("z",)).force_boxes) == ["z"]
+    assert widgets.GRUExplorer(gates=("n",)).presets == [widgets.START]
+
+
+def test_gru_explorer_rejects_what_it_cannot_draw_and_shows_callback_errors():
+    with pytest.raises(ValueError, match="H <= 2"):
+        widgets.GRUExplorer(gru.init_params(1, 3, np.random.default_rng(0)))
+    with pytest.raises(ValueError, match="x must have 1 entries"):
+        widgets.GRUExplorer(x=[1.0, 2.0])
+    with pytest.raises(ValueError, match="only z and r"):
+        widgets.GRUExplorer(force={"n": 0.0})
+    with pytest.raises(ValueError, match="gates must be"):
+        widgets.GRUExplorer(gates=("z", "f"))
+    g = widgets.GRUExplorer()
+    g.params["W_z"] = np.zeros((2, 2))  # break it: the next update fails
+    g.sliders["x[0]"].value = 0.3
+    assert isinstance(g.last_error, Exception) and "expected" in str(g.last_error)
+    assert g.errors.outputs and "expected" in g.errors.outputs[0]["text"]
