@@ -10,9 +10,9 @@ the same blocks (lstm.init_params draws them in one order).
   lr 0.02, clipping at global norm 1, float32, 1500 updates (no early stop); the validation MSE on
   chapter 07's 500 sequences at the end, against 0.18 for the best constant, and the first update
   (checked every 100) at which it was below 0.01.
-- The character model of chapter 08 at a small size: H = 64, 400 updates of chapter 08's settings
-  (32 streams, chunks of 64, Adam lr 1e-2, clipping at 1, float32); bits per character on the
-  whole held-out text.
+- The character model of chapter 08 at a small size: H = 64, chapter 08's settings (32 streams,
+  chunks of 64, Adam lr 1e-2, clipping at 1, float32); bits per character on the whole held-out
+  text after 400 updates and after 1200 (one run, measured at both marks).
 
     python benchmarks/variants.py [--seeds 3] [--tasks adding chars]
 
@@ -42,11 +42,11 @@ MODELS = {
     "RNN": ("rnn", {}),
 }
 ADDING = {"T": 100, "hidden": 16, "batch": 32, "lr": 0.02, "steps": 1500, "target": 0.01}
-CHARS = {"hidden": 64, "steps": 400}
+CHARS = {"hidden": 64, "marks": (400, 1200)}
 
 
 def run_adding(name, seed, val):
-    """(final validation MSE, first update below the target or None, ms per update)."""
+    """(final validation MSE, first update below the target or None, ms per update, the validation MSEs)."""
     cell, options = MODELS[name]
     a = ADDING
     rng = np.random.default_rng(seed)
@@ -55,18 +55,18 @@ def run_adding(name, seed, val):
                        optimizer=optim.Adam(model.params, lr=a["lr"]), clip=1.0, val=val, eval_every=100,
                        progress=False)
     passed = next((s for s, v in zip(hist.val_steps, hist.val_loss) if v < a["target"]), None)
-    return hist.final_val_loss, passed, 1e3 * hist.seconds / hist.steps[-1]
+    return hist.final_val_loss, passed, 1e3 * hist.seconds / hist.steps[-1], hist.val_loss
 
 
 def run_chars(name, seed, corpus):
-    """(bits per character on the held-out text, ms per update)."""
+    """({mark: bits per character on the held-out text after that many updates}, ms per update)."""
     cell, options = MODELS[name]
     vocab, train_ids, val_ids = corpus
     model = SequenceModel(cell, vocab.size, CHARS["hidden"], vocab.size, np.random.default_rng(seed), loss="xent",
                           many_to_one=False, stateful=True, dtype=np.float32, **options)
-    steps = CHARS["steps"]
-    _, seconds, reached = char_model.train_for(model, train_ids, vocab, steps=steps, marks=[steps], val_ids=val_ids)
-    return reached[steps][1], 1e3 * seconds / steps
+    marks = CHARS["marks"]
+    _, seconds, reached = char_model.train_for(model, train_ids, vocab, steps=marks[-1], marks=marks, val_ids=val_ids)
+    return {m: reached[m][1] for m in marks}, 1e3 * seconds / marks[-1]
 
 
 def summary(values, fmt):
@@ -91,24 +91,26 @@ def main():
             rows = {}
             for name in MODELS:
                 rows[name] = [run_adding(name, seed, val) for seed in range(args.seeds)]
-                print(f"  {name:30s} " + "  ".join(f"{mse:.4f} (<0.01 at {passed})" for mse, passed, _ in rows[name]),
+                print(f"  {name:30s} " + "  ".join(f"{mse:.4f} (<0.01 at {passed})" for mse, passed, *_ in rows[name]),
                       flush=True)
             print("\n  per model: final validation MSE; updates to pass 0.01; ms per update")
             for name, r in rows.items():
-                mse, passed = summary([m for m, _, _ in r], ".4f"), summary([p for _, p, _ in r], ".0f")
-                print(f"  {name:30s} {mse:40s} {passed:40s} {statistics.median(ms for _, _, ms in r):.2f}")
+                mse, passed = summary([m for m, *_ in r], ".4f"), summary([p for _, p, *_ in r], ".0f")
+                print(f"  {name:30s} {mse:40s} {passed:40s} {statistics.median(ms for _, _, ms, _ in r):.2f}")
         if "chars" in args.tasks:
             vocab, train_ids, val_ids, _, _ = char_model.corpus()
-            print(f"\ncharacter model, H = {CHARS['hidden']}, {CHARS['steps']} updates of chapter 08's settings; "
-                  "bits per character on the held-out text")
+            marks = CHARS["marks"]
+            print(f"\ncharacter model, H = {CHARS['hidden']}, chapter 08's settings; bits per character on the "
+                  f"held-out text after {' and '.join(map(str, marks))} updates")
             rows = {}
             for name in MODELS:
                 rows[name] = [run_chars(name, seed, (vocab, train_ids, val_ids)) for seed in range(args.seeds)]
-                print(f"  {name:30s} " + "  ".join(f"{bpc:.3f}" for bpc, _ in rows[name]), flush=True)
-            print("\n  per model: bits per character; ms per update")
+                print(f"  {name:30s} " + "  ".join("/".join(f"{b[m]:.3f}" for m in marks) for b, _ in rows[name]),
+                      flush=True)
+            print("\n  per model: bits per character after " + ", ".join(map(str, marks)) + " updates; ms per update")
             for name, r in rows.items():
-                bpc = summary([b for b, _ in r], ".3f")
-                print(f"  {name:30s} {bpc:40s} {statistics.median(ms for _, ms in r):.2f}")
+                bpc = "  ".join(summary([b[m] for b, _ in r], ".3f") for m in marks)
+                print(f"  {name:30s} {bpc:80s} {statistics.median(ms for _, ms in r):.2f}")
 
 
 if __name__ == "__main__":

@@ -9,9 +9,10 @@ same function where the answer's notebook holds it under a name of its own
 """
 import contextlib
 
-from .. import charlm, frameworks, gradflow, lstm, optim, rnn
+from .. import charlm, frameworks, gradflow, gru, layers, lstm, optim, rnn
 
-MODULES = {"lstm": lstm, "rnn": rnn, "optim": optim, "frameworks": frameworks, "gradflow": gradflow, "charlm": charlm}
+MODULES = {"lstm": lstm, "rnn": rnn, "optim": optim, "frameworks": frameworks, "gradflow": gradflow, "charlm": charlm,
+           "gru": gru, "layers": layers}
 
 
 class PackageCalled(BaseException):
