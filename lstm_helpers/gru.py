@@ -126,27 +126,6 @@ def _step(a, h_prev, W_h, b_hn, H, hn, h, force=None):
     h += n                                       # h = n + z (h_{t-1} - n) = z h_{t-1} + (1 - z) n
 
 
-def _check_force(force, B, H, dtype):
-    """Forced gate values as (B, H) arrays, keyed by gate name (None when nothing is forced)."""
-    if not force:
-        return None
-    if not isinstance(force, dict):
-        raise TypeError(f"force must be a dict like {{'z': 1.0}}; got {type(force).__name__}")
-    checked = {}
-    for name, value in force.items():
-        if name not in FORCE_RANGES:
-            raise ValueError(f"force can fix the gates {sorted(FORCE_RANGES)}; got {name!r}")
-        v = np.asarray(value, dtype=dtype)
-        if not np.all((v >= 0.0) & (v <= 1.0)):
-            raise ValueError(f"a forced {name} must lie in [0, 1]; got {value!r}")
-        try:
-            checked[name] = np.broadcast_to(v, (B, H))
-        except ValueError:
-            raise shapes.ShapeError(f"force[{name!r}] must be a number or broadcast to (B, H) = ({B}, {H}); "
-                                    f"got shape {v.shape}") from None
-    return checked
-
-
 def step(q, x_t, h_prev, force=None):
     """One GRU step.
 
@@ -166,7 +145,7 @@ def step(q, x_t, h_prev, force=None):
     W, b, b_hn, D, H, dtype = _stacked(q)
     x_t = shapes.check_input(x_t, D, dtype)
     h_prev = shapes.check_state(h_prev, x_t.shape[0], H, dtype, "h_prev")
-    force = _check_force(force, x_t.shape[0], H, dtype)
+    force = shapes.check_force(force, FORCE_RANGES, x_t.shape[0], H, dtype, "{'z': 1.0}")
     a = x_t @ W[:, H:].T + b                     # (B, 3H)
     hn, h = np.empty_like(h_prev), np.empty_like(h_prev)
     with np.errstate(over="ignore"):             # exp(-z) = inf for z << 0 gives sigmoid's limit 0

@@ -194,24 +194,8 @@ def _record(gates, c, h, H):
 
 def _check_force(force, B, H, dtype):
     """Forced gate values as (H, B) arrays, keyed by gate name."""
-    if not force:
-        return None
-    if not isinstance(force, dict):
-        raise TypeError(f"force must be a dict like {{'f': 1.0, 'i': 0.0}}; got {type(force).__name__}")
-    checked = {}
-    for name, value in force.items():
-        if name not in FORCE_RANGES:
-            raise ValueError(f"force can fix the gates {sorted(FORCE_RANGES)}; got {name!r}")
-        lo, hi = FORCE_RANGES[name]
-        v = np.asarray(value, dtype=dtype)
-        if not np.all((v >= lo) & (v <= hi)):
-            raise ValueError(f"a forced {name} must lie in [{lo:g}, {hi:g}]; got {value!r}")
-        try:
-            checked[name] = np.broadcast_to(v, (B, H)).T
-        except ValueError:
-            raise shapes.ShapeError(f"force[{name!r}] must be a number or broadcast to (B, H) = ({B}, {H}); "
-                                    f"got shape {v.shape}") from None
-    return checked
+    checked = shapes.check_force(force, FORCE_RANGES, B, H, dtype, "{'f': 1.0, 'i': 0.0}")
+    return checked and {name: v.T for name, v in checked.items()}
 
 
 def _forces(force, B, H, dtype, v):

@@ -114,3 +114,28 @@ def check_grad(d, shape, dtype, name):
         raise ShapeError(f"{name} must have shape {shape}, the shape of what it is the gradient of; "
                          f"got shape {d.shape}")
     return d
+
+
+def check_force(force, ranges, batch, hidden_size, dtype, example):
+    """Gates fixed by hand, checked: {name: (B, H) array}, or None when nothing is forced.
+
+    ``ranges`` maps each gate that may be forced to its (low, high); ``example`` is shown when force is no dict.
+    """
+    if not force:
+        return None
+    if not isinstance(force, dict):
+        raise TypeError(f"force must be a dict like {example}; got {type(force).__name__}")
+    checked = {}
+    for name, value in force.items():
+        if name not in ranges:
+            raise ValueError(f"force can fix the gates {sorted(ranges)}; got {name!r}")
+        lo, hi = ranges[name]
+        v = np.asarray(value, dtype=dtype)
+        if not np.all((v >= lo) & (v <= hi)):
+            raise ValueError(f"a forced {name} must lie in [{lo:g}, {hi:g}]; got {value!r}")
+        try:
+            checked[name] = np.broadcast_to(v, (batch, hidden_size))
+        except ValueError:
+            raise ShapeError(f"force[{name!r}] must be a number or broadcast to (B, H) = ({batch}, {hidden_size}); "
+                             f"got shape {v.shape}") from None
+    return checked

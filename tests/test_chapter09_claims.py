@@ -5,7 +5,6 @@ coupled cell, colah's z, PyTorch's GRU as a different function, the parameter co
 final states and the bidirectional layer's last step; the slow tests rerun benchmarks/variants.py, which the chapter
 quotes.
 """
-import re
 
 import numpy as np
 import pytest

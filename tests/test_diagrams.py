@@ -270,6 +270,29 @@ def test_bptt_backward_is_dashed_and_forward_solid(kind):
     assert sum(to_hex(h.arrow_patch.get_edgecolor()) == diagrams.INK for h in heads) >= 3 * 3  # x, h up, chain
 
 
+def assert_clear_layout(ax, boxes, on_lines=()):
+    """Each (label, window extent) in ``boxes`` inside the figure, overlapping no other, and on no line of the
+    drawing unless it is one of ``on_lines`` (or starts with "chip": a chip sits on its own line)."""
+    fig = ax.figure
+    for s, b in boxes:
+        assert fig.bbox.x0 <= b.x0 and b.x1 <= fig.bbox.x1 and fig.bbox.y0 <= b.y0 and b.y1 <= fig.bbox.y1, s
+    for i, (s, a) in enumerate(boxes):
+        for r, b in boxes[i + 1:]:
+            assert not (a.x0 < b.x1 - 1 and b.x0 < a.x1 - 1 and a.y0 < b.y1 - 1 and b.y0 < a.y1 - 1), (s, r)
+    segments = [ax.transData.transform(line.get_xydata()) for line in ax.lines]
+    segments += [ax.transData.transform([t.xyann, t.xy]) for t in ax.texts if getattr(t, "arrow_patch", None)]
+    u = np.linspace(0, 1, 60)[:, None]
+    for s, b in boxes:
+        if s in on_lines or s.startswith("chip"):
+            continue
+        b = b.padded(-1.5)
+        for pts in segments:
+            for p, q in zip(pts[:-1], pts[1:]):
+                on = p + u * (q - p)
+                inside = (on[:, 0] > b.x0) & (on[:, 0] < b.x1) & (on[:, 1] > b.y0) & (on[:, 1] < b.y1)
+                assert not inside.any(), f"{s!r} sits on a line"
+
+
 @pytest.mark.parametrize("kind", ["rnn", "lstm"])
 @pytest.mark.parametrize("T", [3, 4, 5])
 def test_bptt_text_stays_clear_of_text_and_lines(kind, T):
@@ -281,23 +304,7 @@ def test_bptt_text_stays_clear_of_text_and_lines(kind, T):
     renderer = FigureCanvasAgg(fig).get_renderer()
     fig.draw(renderer)
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts if t.get_text().strip()]
-    for s, b in boxes:
-        assert fig.bbox.x0 <= b.x0 and b.x1 <= fig.bbox.x1 and fig.bbox.y0 <= b.y0 and b.y1 <= fig.bbox.y1, s
-    for i, (s, a) in enumerate(boxes):
-        for r, b in boxes[i + 1:]:
-            assert not (a.x0 < b.x1 - 1 and b.x0 < a.x1 - 1 and a.y0 < b.y1 - 1 and b.y0 < a.y1 - 1), (s, r)
-    segments = [ax.transData.transform(line.get_xydata()) for line in ax.lines]
-    segments += [ax.transData.transform([t.xyann, t.xy]) for t in ax.texts if getattr(t, "arrow_patch", None)]
-    u = np.linspace(0, 1, 60)[:, None]
-    for s, b in boxes:
-        if s in ("×", "+", "tanh′"):
-            continue
-        b = b.padded(-1.5)
-        for pts in segments:
-            for p, q in zip(pts[:-1], pts[1:]):
-                on = p + u * (q - p)
-                inside = (on[:, 0] > b.x0) & (on[:, 0] < b.x1) & (on[:, 1] > b.y0) & (on[:, 1] < b.y1)
-                assert not inside.any(), f"{s!r} sits on a line"
+    assert_clear_layout(ax, boxes, on_lines=("×", "+", "tanh′"))
 
 
 @pytest.mark.parametrize("name", ["rnn_bptt", "lstm_bptt"])
@@ -491,20 +498,4 @@ def test_family_text_stays_clear_of_text_chips_and_lines(name, make):
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts
              if t.get_text().strip() and t.get_visible()]
     boxes += [(f"chip {n}", r.get_window_extent(renderer)) for n, c in d.chips.items() for r in c.rects]
-    for s, b in boxes:
-        assert fig.bbox.x0 <= b.x0 and b.x1 <= fig.bbox.x1 and fig.bbox.y0 <= b.y0 and b.y1 <= fig.bbox.y1, s
-    for i, (s, a) in enumerate(boxes):
-        for r, b in boxes[i + 1:]:
-            assert not (a.x0 < b.x1 - 1 and b.x0 < a.x1 - 1 and a.y0 < b.y1 - 1 and b.y0 < a.y1 - 1), (s, r)
-    segments = [ax.transData.transform(line.get_xydata()) for line in ax.lines]
-    segments += [ax.transData.transform([t.xyann, t.xy]) for t in ax.texts if getattr(t, "arrow_patch", None)]
-    u = np.linspace(0, 1, 60)[:, None]
-    for s, b in boxes:
-        if s in SYMBOLS or s.startswith("chip"):
-            continue
-        b = b.padded(-1.5)
-        for pts in segments:
-            for p, q in zip(pts[:-1], pts[1:]):
-                on = p + u * (q - p)
-                inside = (on[:, 0] > b.x0) & (on[:, 0] < b.x1) & (on[:, 1] > b.y0) & (on[:, 1] < b.y1)
-                assert not inside.any(), f"{s!r} sits on a line"
+    assert_clear_layout(ax, boxes, on_lines=SYMBOLS)

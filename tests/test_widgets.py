@@ -30,8 +30,16 @@ def test_gate_explorer_shows_the_numbers_lstm_step_computes():
 
 
 @pytest.mark.parametrize("make", [lambda: widgets.GateExplorer(),
-                                  lambda: widgets.GateExplorer(lstm.init_params(2, 2, np.random.default_rng(0)))])
+                                  lambda: widgets.GateExplorer(lstm.init_params(2, 2, np.random.default_rng(0))),
+                                  lambda: widgets.GRUExplorer(),
+                                  lambda: widgets.GRUExplorer(gru.init_params(3, 2, np.random.default_rng(0))),
+                                  lambda: widgets.GRUExplorer(gru.init_params(1, 1, np.random.default_rng(1),
+                                                                              reset_after=True))],
+                         ids=["lstm", "lstm H=2", "gru", "gru H=2 D=3", "gru pytorch"])
 def test_every_slider_at_its_extremes_leaves_a_valid_display(make):
+    """Each slider to its minimum and maximum in turn. Once earlier sliders sit at their extremes a gate may
+    saturate, so a weight's move need not change the picture here (for the GRU, test_gru_explorer_default_sliders_each_change_the_picture
+    checks that)."""
     g = make()
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # an overflow or any other warning fails the test
@@ -538,27 +546,6 @@ def test_gru_explorer_forms_differ_through_b_hn_with_one_unit():
     assert g.image.value != cho_png and abs(g.record.n[0] - cho.n[0]) > 0.1
     g.sliders["b_hn[0]"].value = 0.0
     np.testing.assert_allclose(g.record.n, cho.n, rtol=1e-12)
-
-
-@pytest.mark.parametrize("make", [lambda: widgets.GRUExplorer(),
-                                  lambda: widgets.GRUExplorer(gru.init_params(3, 2, np.random.default_rng(0))),
-                                  lambda: widgets.GRUExplorer(gru.init_params(1, 1, np.random.default_rng(1),
-                                                                              reset_after=True))],
-                         ids=["default", "H=2 D=3", "pytorch"])
-def test_gru_explorer_every_slider_moves_the_picture_and_its_extremes_are_valid(make):
-    g = make()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # an overflow or any other warning fails the test
-        for key, s in g.sliders.items():
-            before = g.image.value
-            for v in (s.min, s.max):
-                s.value = v
-                assert g.last_error is None, (key, g.last_error)
-                assert all(np.isfinite(a).all() for a in g.record)
-            # the inputs come first; once earlier sliders sit at their extremes a gate may saturate, so the
-            # weights are checked from the default demo (below)
-            assert g.image.value != before or key.startswith(("W_", "b_")), key
-    assert "nan" not in g.readout.value.lower()
 
 
 def test_gru_explorer_default_sliders_each_change_the_picture():
