@@ -10,7 +10,15 @@ text            a small public-domain text (four of Shakespeare's sonnets) for a
                 character-level language model: next-character prediction.
 code            Python source code (25 modules of the CPython 3.11.7 standard library,
                 PSF licence, in data/), split by whole files into training and validation.
+digits          1,797 handwritten digits, 8 x 8 pixels (UCI, CC BY 4.0, in data/): an image
+                read row by row is a sequence of 8 steps of 8 numbers.
+words           10,000 words of five languages (from wordfreq, CC BY-SA 4.0, in data/):
+                which language is a word, read letter by letter.
+
+The real data sets load like Keras' datasets: ``(x_train, y_train), (x_test, y_test)``, with a
+fixed split (every fifth example of each class is a test example), the same on every machine.
 """
+import gzip
 from importlib import resources
 
 import numpy as np
@@ -89,6 +97,71 @@ def load_code():
     folder = resources.files(__package__).joinpath("data")
     return tuple(folder.joinpath(f"cpython_{part}.txt").read_text(encoding="utf-8")
                  for part in ("train", "validation"))
+
+
+WORD_LANGUAGES = ("en", "de", "fr", "es", "it")  # the labels of load_words, in this order
+
+
+def _data(name):
+    return resources.files(__package__).joinpath("data", name)
+
+
+def _split(x, y):
+    """Every fifth example of each class (its 1st, 6th, 11th, ...) to the test set, the rest to training."""
+    rank = np.zeros(len(y), dtype=np.int64)             # how many of its class came before it
+    for label in np.unique(y):
+        at = np.flatnonzero(y == label)
+        rank[at] = np.arange(len(at))
+    test = rank % 5 == 0
+    pick = (lambda m: x[m]) if isinstance(x, np.ndarray) else (lambda m: [v for v, keep in zip(x, m) if keep])
+    return (pick(~test), y[~test]), (pick(test), y[test])
+
+
+def load_digits():
+    """The UCI handwritten digits (Alpaydin & Kaynak 1998, CC BY 4.0; data/README.md): 1,797 images.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test) : images of shape (N, 8, 8), pixels scaled to [0, 1] (the
+        files' 0..16 divided by 16), and their digits 0..9 of shape (N,); 1,433 training images, 364 test
+    """
+    with _data("digits.csv.gz").open("rb") as f:
+        table = np.loadtxt(gzip.open(f), delimiter=",", dtype=np.int64)   # (1797, 65): 64 pixels, label
+    images = table[:, :64].reshape(-1, 8, 8) / 16.0                       # (N, 8, 8), row by row
+    return _split(images, table[:, 64])
+
+
+def load_words():
+    """Words of five languages (from wordfreq 3.1.1, CC BY-SA 4.0; data/README.md): 2,000 each.
+
+    Returns
+    -------
+    (words_train, y_train), (words_test, y_test) : lists of str (lower case, 3 or more letters) and
+        their languages as indices into ``WORD_LANGUAGES`` (en, de, fr, es, it), arrays of shape (N,);
+        8,000 training words, 2,000 test
+    """
+    lines = _data("words.tsv").read_text(encoding="utf-8").splitlines()
+    langs, words = zip(*(line.split("\t") for line in lines))
+    labels = np.array([WORD_LANGUAGES.index(lang) for lang in langs])
+    return _split(list(words), labels)
+
+
+def read_idx(path):
+    """An array from a file in the IDX format of the original MNIST files (train-images-idx3-ubyte and the
+    others, gzipped or not): a magic number whose third byte is the type and fourth the number of
+    dimensions, then each dimension as a big-endian int32, then the values."""
+    raw = open(path, "rb").read()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    types = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+    if len(raw) < 4 or raw[:2] != b"\x00\x00" or raw[2] not in types:
+        raise ValueError(f"{path}: not an IDX file (expected the magic number 0x0000TTNN, T a type, N dimensions)")
+    ndim = raw[3]
+    shape = tuple(int(d) for d in np.frombuffer(raw, ">i4", ndim, offset=4))
+    values = np.frombuffer(raw, types[raw[2]], offset=4 + 4 * ndim)
+    if values.size != int(np.prod(shape)):
+        raise ValueError(f"{path}: the header says shape {shape}, but the file holds {values.size} values")
+    return values.reshape(shape).astype(values.dtype.newbyteorder("="))
 
 
 class Vocabulary:

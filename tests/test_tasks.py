@@ -62,3 +62,47 @@ def test_the_code_corpus_is_fixed_ascii_and_split_by_whole_files():
     from importlib import resources
     licence = resources.files("lstm_helpers").joinpath("data", "cpython_LICENSE.txt").read_text(encoding="utf-8")
     assert "This LICENSE AGREEMENT is between the Python Software Foundation" in licence
+
+
+def test_the_digits_are_the_uci_set_split_by_class():
+    (x, y), (xt, yt) = tasks.load_digits()
+    assert x.shape == (1433, 8, 8) and xt.shape == (364, 8, 8) and y.shape == (1433,) and yt.shape == (364,)
+    assert x.min() == 0.0 and x.max() == 1.0 and np.all((x * 16) == np.round(x * 16))  # 0..16 over 16
+    counts = np.bincount(np.concatenate([y, yt]))
+    assert counts.tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]      # the UCI test set's
+    assert np.all(np.abs(np.bincount(yt) - counts / 5) < 1)                            # a fifth of each digit
+    (x2, _), (xt2, _) = tasks.load_digits()
+    assert np.array_equal(x, x2) and np.array_equal(xt, xt2)                            # the same every time
+
+
+def test_the_words_are_five_languages_with_no_word_in_two():
+    (w, y), (wt, yt) = tasks.load_words()
+    assert len(w) == 8000 and len(wt) == 2000 and np.bincount(yt).tolist() == [400] * 5
+    assert tasks.WORD_LANGUAGES == ("en", "de", "fr", "es", "it")
+    everything = w + wt
+    assert len(set(everything)) == len(everything)                 # no word twice, so none in two languages
+    assert all(word.isalpha() and word.islower() and len(word) >= 3 for word in everything)
+    by_lang = {tasks.WORD_LANGUAGES[k]: [v for v, lab in zip(w, y) if lab == k] for k in range(5)}
+    assert {"having", "however"} <= set(by_lang["en"]) and "nicht" in by_lang["de"] + [
+        v for v, lab in zip(wt, yt) if lab == 1]
+
+
+def test_read_idx_reads_the_mnist_format(tmp_path):
+    import gzip
+    import struct
+    images = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    raw = struct.pack(">BBBB", 0, 0, 0x08, 3) + struct.pack(">iii", 2, 3, 4) + images.tobytes()
+    (tmp_path / "tiny-idx3-ubyte").write_bytes(raw)
+    (tmp_path / "tiny-idx3-ubyte.gz").write_bytes(gzip.compress(raw))
+    for name in ("tiny-idx3-ubyte", "tiny-idx3-ubyte.gz"):
+        got = tasks.read_idx(tmp_path / name)
+        assert got.dtype == np.uint8 and np.array_equal(got, images)
+    labels = struct.pack(">BBBB", 0, 0, 0x08, 1) + struct.pack(">i", 3) + bytes([7, 2, 1])
+    (tmp_path / "labels").write_bytes(labels)
+    assert tasks.read_idx(tmp_path / "labels").tolist() == [7, 2, 1]
+    (tmp_path / "bad").write_bytes(b"PK\x03\x04")
+    with pytest.raises(ValueError, match="not an IDX file"):
+        tasks.read_idx(tmp_path / "bad")
+    (tmp_path / "short").write_bytes(raw[:-5])
+    with pytest.raises(ValueError, match="the header says shape"):
+        tasks.read_idx(tmp_path / "short")
