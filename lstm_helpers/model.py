@@ -14,7 +14,8 @@ sequence: the forward pass reads all T steps, the backward pass only the last k;
 first T - k steps give the starting state and keep no cache.
 
 num_layers > 1 or bidirectional=True runs a stack (``layers``): the readout reads the
-last layer's h_t, 2H numbers per step when bidirectional. The stack's parameters sit in
+last layer's h_t, 2H numbers per step when bidirectional; many_to_one with bidirectional
+reads each direction's final state, the forward h_T and the backward h_1 (chapter 09). The stack's parameters sit in
 the same flat dict under names like "l0.fwd.W_f" (layer 0, the forward direction), and
 its state is a dict like ``layers.forward``'s final states.
 """
@@ -60,7 +61,7 @@ class SequenceModel:
             raise ValueError("truncate must be a positive whole number of steps, and needs many_to_one=True "
                              f"(a loss that reads h_T only); got truncate={truncate!r}, many_to_one={many_to_one}")
         self.truncate = truncate
-        self.stacked = num_layers != 1 or bidirectional
+        self.stacked, self.bidirectional = num_layers != 1 or bidirectional, bidirectional
         if self.stacked:
             if stateful and bidirectional:
                 raise ValueError("stateful=True carries the state forward from chunk to chunk; a bidirectional "
@@ -105,6 +106,14 @@ class SequenceModel:
             hs, final, cache = layers.run_cell(CELLS[self.cell], self.cell_params, x, state or ())
         return hs, cache, final
 
+    def _last(self, hs):
+        """What a many-to-one readout reads from hs (B, T, H): h_T. For a bidirectional model, each direction's
+        final state, [forward h_T, backward h_1] (B, 2H): at step T the backward half has read x_T alone."""
+        if not self.bidirectional:
+            return hs[:, -1]
+        H = hs.shape[-1] // 2
+        return np.concatenate([hs[:, -1, :H], hs[:, 0, H:]], axis=-1)
+
     @staticmethod
     def _batch(state):
         """The batch size a carried state was made for (None when there is none)."""
@@ -139,7 +148,7 @@ class SequenceModel:
     def predict(self, x):
         """Readout of h_T, (B, O), when many_to_one; else of every h_t, (B, T, O)."""
         hs = self._hidden(x)[0]
-        h = hs[:, -1] if self.many_to_one else hs
+        h = self._last(hs) if self.many_to_one else hs
         return h @ self.params["W_y"].T + self.params["b_y"]
 
     def loss_and_grads(self, x, y):
@@ -169,7 +178,7 @@ class SequenceModel:
             carried = self._hidden(x[:, :-self.truncate], carried)[2]  # forward only: no cache kept
             x = x[:, -self.truncate:]                                  # the steps the gradient reaches
         hs, cache, final = self._hidden(x, carried)
-        h = hs[:, -1] if self.many_to_one else hs      # (B, H) or (B, T, H)
+        h = self._last(hs) if self.many_to_one else hs  # (B, H) or (B, T, H)
         W_y = self.params["W_y"]
         pred = h @ W_y.T + self.params["b_y"]          # (B, O) or (B, T, O)
         try:
@@ -182,7 +191,11 @@ class SequenceModel:
         dh_read = dpred @ W_y                          # (B, H) or (B, T, H)
         if self.many_to_one:
             dhs = np.zeros_like(hs)
-            dhs[:, -1] = dh_read
+            if self.bidirectional:                     # where _last read each direction's final state
+                H = hs.shape[-1] // 2
+                dhs[:, -1, :H], dhs[:, 0, H:] = dh_read[:, :H], dh_read[:, H:]
+            else:
+                dhs[:, -1] = dh_read
         else:
             dhs = dh_read
         if self.stacked:

@@ -149,6 +149,31 @@ def test_a_stacked_bidirectional_sequence_model_checks_and_learns(cell):
     assert model.evaluate(*val) < 0.5 * before
 
 
+@pytest.mark.parametrize("cell", sorted(CELLS))
+def test_a_bidirectional_many_to_one_model_reads_each_directions_final_state(cell):
+    """Not out[:, -1], whose backward half has read x_T alone: the readout reads [forward h_T, backward h_1], the
+    layer's final states, so every input reaches both halves; its gradients pass central differences."""
+    from lstm_helpers import SequenceModel
+    rng = np.random.default_rng(10)
+    model = SequenceModel(cell, D, H, 2, rng, loss="xent", bidirectional=True)
+    x = rng.standard_normal((3, 5, D))
+    _, final, _ = layers.forward(model._net(), x)
+    read = np.concatenate([final["h"][0], final["h"][1]], axis=1)                  # (B, 2H)
+    np.testing.assert_allclose(model.predict(x), read @ model.params["W_y"].T + model.params["b_y"], rtol=1e-12)
+    x2 = x.copy()
+    x2[:, 0] += 1.0                                                                 # only x_1 changes
+    assert np.abs(model._last(model.hidden_states(x2))[:, H:] - read[:, H:]).max() > 1e-3
+    y = np.array([0, 1, 1])
+    _, grads = model.loss_and_grads(x, y)
+    errors = gradcheck.check_gradients(lambda: model.evaluate(x, y), model.params, grads)
+    assert max(errors.values()) < 1e-6, errors
+    one = SequenceModel(cell, D, H, 2, np.random.default_rng(11), loss="xent", bidirectional=True)
+    x1 = rng.standard_normal((2, 1, D))                                             # T = 1: both halves at step 1
+    _, grads = one.loss_and_grads(x1, y[:2])
+    errors = gradcheck.check_gradients(lambda: one.evaluate(x1, y[:2]), one.params, grads)
+    assert max(errors.values()) < 1e-6, errors
+
+
 def test_a_stacked_sequence_model_carries_its_state_and_names_what_it_cannot_do():
     from lstm_helpers import SequenceModel
     rng = np.random.default_rng(9)
