@@ -10,6 +10,11 @@ The output at step t of the backward direction has read x_t ... x_T: at the last
 has read x_T alone. ``final`` holds each direction's own last state (the backward
 direction's is the one after reading x_1), in PyTorch's layout.
 
+Sequences of different lengths, padded at the end to T steps, take ``lengths`` (B,): each
+direction then reads only a sequence's real steps, as PyTorch's packed sequences do. The
+backward direction starts at each sequence's own last real step, and ``final`` holds the
+states after each sequence's real steps. Outputs at padded steps are not meaningful.
+
     net = layers.init_params("lstm", D, H, rng, num_layers=2, bidirectional=True)
     out, final, cache = layers.forward(net, x)     # out (B, T, 2H); final["h"] (L * 2, B, H)
     grads = layers.backward(dout, cache)           # like net, plus "x" (B, T, D)
@@ -46,23 +51,38 @@ def _check(net):
     return CELLS[net["cell"]], net["layers"], len(net["layers"][0])
 
 
-def run_cell(cell, params, x, state=()):
+def run_cell(cell, params, x, state=(), lengths=None):
     """One cell over a sequence, whatever the cell: (h for every step (B, T, H), the final state, the cell's cache).
 
     cell is the module (rnn, lstm or gru); state is () for zeros, else (h0, c0) or (h0,); the final state
-    is (h_T, C_T) for an LSTM, (h_T,) otherwise.
+    is (h_T, C_T) for an LSTM, (h_T,) otherwise, or with ``lengths`` (B,) each sequence's state after its
+    own last real step.
     """
     if cell is lstm:
         out, cache = lstm.forward(params, x, *state)
-        return out.h, (out.h[:, -1].copy(), out.c[:, -1].copy()), cache
-    if cell is gru:
+        states = (out.h, out.c)
+    elif cell is gru:
         out, cache = gru.forward(params, x, *state)
-        return out.h, (out.h[:, -1].copy(),), cache
-    hs, cache = rnn.forward(params, x, *state)
-    return hs, (hs[:, -1].copy(),), cache
+        states = (out.h,)
+    else:
+        hs, cache = rnn.forward(params, x, *state)
+        states = (hs,)
+    last = np.full(len(x), x.shape[1] - 1) if lengths is None else lengths - 1
+    rows = np.arange(len(x))
+    return states[0], tuple(s[rows, last] for s in states), cache
 
 
-def forward(net, x, initial=None):
+def reverse(x, lengths=None):
+    """Each sequence of x (B, T, ...) in reverse order; with ``lengths`` only its first lengths[b] steps
+    (the padding stays at the end). Applied twice, it gives x back."""
+    if lengths is None:
+        return x[:, ::-1]
+    t = np.arange(x.shape[1])
+    index = np.where(t < lengths[:, None], lengths[:, None] - 1 - t, t)            # (B, T)
+    return np.take_along_axis(x, index.reshape(index.shape + (1,) * (x.ndim - 2)), axis=1)
+
+
+def forward(net, x, initial=None, lengths=None):
     """Run the stack over sequences.
 
     Parameters
@@ -70,6 +90,7 @@ def forward(net, x, initial=None):
     net : from ``init_params``
     x : ndarray of shape (B, T, D)
     initial : dict with "h" (and for an LSTM "c") of shape (L * directions, B, H), optional (zeros)
+    lengths : ints of shape (B,), optional: sequences padded at the end, each lengths[b] steps long
 
     Returns
     -------
@@ -79,6 +100,8 @@ def forward(net, x, initial=None):
     cache : what ``backward`` needs
     """
     cell, stack, n_dir = _check(net)
+    x = np.asarray(x)
+    lengths = shapes.check_lengths(lengths, *x.shape[:2]) if x.ndim == 3 else lengths
     keys = ("h", "c") if cell is lstm else ("h",)
     finals = {k: [] for k in keys}
     caches = []
@@ -88,16 +111,16 @@ def forward(net, x, initial=None):
         for k, direction in enumerate(("fwd", "bwd")[:n_dir]):
             index = layer * n_dir + k
             state = tuple(initial[key][index] for key in keys) if initial is not None else ()
-            seq = inp if direction == "fwd" else inp[:, ::-1]
-            hs, final, cache = run_cell(cell, params[direction], seq, state)
-            outs.append(hs if direction == "fwd" else hs[:, ::-1])      # back in time order
+            seq = inp if direction == "fwd" else reverse(inp, lengths)
+            hs, final, cache = run_cell(cell, params[direction], seq, state, lengths)
+            outs.append(hs if direction == "fwd" else reverse(hs, lengths))  # back in time order
             layer_caches[direction] = cache
             for key, value in zip(keys, final):
                 finals[key].append(value)
         caches.append(layer_caches)
         inp = np.concatenate(outs, axis=-1) if n_dir == 2 else outs[0]
     final = {key: np.stack(values) for key, values in finals.items()}
-    return inp, final, (cell, n_dir, caches)
+    return inp, final, (cell, n_dir, caches, lengths)
 
 
 def backward(dout, cache, dfinal=None):
@@ -114,7 +137,10 @@ def backward(dout, cache, dfinal=None):
     grads : {"layers": [{"fwd": grads, "bwd": grads}, ...], "x": (B, T, D), "h" (and "c"): the initial
         states' gradients, (L * directions, B, H)}
     """
-    cell, n_dir, caches = cache
+    cell, n_dir, caches, lengths = cache
+    if dfinal is not None and lengths is not None and (lengths < dout.shape[1]).any():
+        raise NotImplementedError("a loss on the final states of padded sequences: read the outputs at each "
+                                  "sequence's last real step instead (as SequenceModel does)")
     keys = ("h", "c") if cell is lstm else ("h",)
     grads = {"layers": [None] * len(caches)}
     d_init = {key: [None] * (len(caches) * n_dir) for key in keys}
@@ -126,7 +152,7 @@ def backward(dout, cache, dfinal=None):
             index = layer * n_dir + k
             dh = d_inp[..., k * H:(k + 1) * H]
             if direction == "bwd":
-                dh = dh[:, ::-1]                                         # the order this cell read
+                dh = reverse(dh, lengths)                                # the order this cell read
             dh = np.array(dh)
             dc_last = None
             if dfinal is not None:
@@ -138,7 +164,7 @@ def backward(dout, cache, dfinal=None):
             else:
                 g = cell.backward(dh, caches[layer][direction])
             dx = g.pop("x")
-            d_below = d_below + (dx if direction == "fwd" else dx[:, ::-1])
+            d_below = d_below + (dx if direction == "fwd" else reverse(dx, lengths))
             for key in keys:
                 d_init[key][index] = g.pop(f"{key}0")
             layer_grads[direction] = g

@@ -97,22 +97,34 @@ class SequenceModel:
             stack.setdefault(int(layer[1:]), {}).setdefault(direction, {})[name] = a
         return {"cell": self.cell, "layers": [stack[k] for k in sorted(stack)]}
 
-    def _hidden(self, x, state=None):
+    def _hidden(self, x, state=None, lengths=None):
         """h_t for every step (B, T, H), the cell's cache, and the final state: (h_T, C_T) or (h_T,)
         (for a stack, layers.forward's dict of final states)."""
         if self.stacked:
-            hs, final, cache = layers.forward(self._net(), x, state)
+            hs, final, cache = layers.forward(self._net(), x, state, lengths)
         else:
-            hs, final, cache = layers.run_cell(CELLS[self.cell], self.cell_params, x, state or ())
+            hs, final, cache = layers.run_cell(CELLS[self.cell], self.cell_params, x, state or (), lengths)
         return hs, cache, final
 
-    def _last(self, hs):
-        """What a many-to-one readout reads from hs (B, T, H): h_T. For a bidirectional model, each direction's
-        final state, [forward h_T, backward h_1] (B, 2H): at step T the backward half has read x_T alone."""
+    def _ends(self, x, lengths):
+        """The checked lengths and, per sequence, the index of its last real step (B,)."""
+        if lengths is None:
+            return None, np.full(len(x), np.shape(x)[1] - 1)
+        if not self.many_to_one or self.stateful or self.truncate is not None:
+            raise ValueError("lengths (sequences padded at the end) work with many_to_one=True, without stateful "
+                             "or truncate: the readout reads each sequence at its own last real step")
+        lengths = shapes.check_lengths(lengths, len(x), np.shape(x)[1])
+        return lengths, lengths - 1
+
+    def _last(self, hs, ends):
+        """What a many-to-one readout reads from hs (B, T, H): h at each sequence's last step ``ends``. For a
+        bidirectional model, each direction's final state, [forward h_T, backward h_1] (B, 2H): at step T the
+        backward half has read x_T alone."""
+        rows = np.arange(len(hs))
         if not self.bidirectional:
-            return hs[:, -1]
+            return hs[rows, ends]
         H = hs.shape[-1] // 2
-        return np.concatenate([hs[:, -1, :H], hs[:, 0, H:]], axis=-1)
+        return np.concatenate([hs[rows, ends, :H], hs[:, 0, H:]], axis=-1)
 
     @staticmethod
     def _batch(state):
@@ -145,21 +157,25 @@ class SequenceModel:
         """h_t for every step, ndarray of shape (B, T, H) (h_t is ``[:, t - 1]``)."""
         return self._hidden(x)[0]
 
-    def predict(self, x):
-        """Readout of h_T, (B, O), when many_to_one; else of every h_t, (B, T, O)."""
-        hs = self._hidden(x)[0]
-        h = self._last(hs) if self.many_to_one else hs
+    def predict(self, x, lengths=None):
+        """Readout of h_T, (B, O), when many_to_one; else of every h_t, (B, T, O).
+
+        ``lengths`` (B,): the sequences are padded at the end, and each is read at its own last real step.
+        """
+        lengths, ends = self._ends(x, lengths)
+        hs = self._hidden(x, lengths=lengths)[0]
+        h = self._last(hs, ends) if self.many_to_one else hs
         return h @ self.params["W_y"].T + self.params["b_y"]
 
-    def loss_and_grads(self, x, y):
-        """The loss on (x, y) and its gradients for every parameter.
+    def loss_and_grads(self, x, y, lengths=None):
+        """The loss on (x, y) and its gradients for every parameter (``lengths`` as in ``predict``).
 
         Returns
         -------
         loss : float
         grads : dict with the keys of ``params``
         """
-        loss, grads, _ = self._backward(x, y, states=False)
+        loss, grads, _ = self._backward(x, y, states=False, lengths=lengths)
         return loss, grads
 
     def state_gradients(self, x, y):
@@ -172,13 +188,14 @@ class SequenceModel:
         _, _, states = self._backward(x, y, states=True)
         return states
 
-    def _backward(self, x, y, states):
+    def _backward(self, x, y, states, lengths=None):
         carried = self.state if self.stateful and self._batch(self.state) == len(x) else None
         if self.truncate is not None and self.truncate < x.shape[1]:
             carried = self._hidden(x[:, :-self.truncate], carried)[2]  # forward only: no cache kept
             x = x[:, -self.truncate:]                                  # the steps the gradient reaches
-        hs, cache, final = self._hidden(x, carried)
-        h = self._last(hs) if self.many_to_one else hs  # (B, H) or (B, T, H)
+        lengths, ends = self._ends(x, lengths)
+        hs, cache, final = self._hidden(x, carried, lengths)
+        h = self._last(hs, ends) if self.many_to_one else hs  # (B, H) or (B, T, H)
         W_y = self.params["W_y"]
         pred = h @ W_y.T + self.params["b_y"]          # (B, O) or (B, T, O)
         try:
@@ -190,12 +207,12 @@ class SequenceModel:
                                      "lower the learning rate or clip the gradients")
         dh_read = dpred @ W_y                          # (B, H) or (B, T, H)
         if self.many_to_one:
-            dhs = np.zeros_like(hs)
+            dhs, rows = np.zeros_like(hs), np.arange(len(hs))
             if self.bidirectional:                     # where _last read each direction's final state
                 H = hs.shape[-1] // 2
-                dhs[:, -1, :H], dhs[:, 0, H:] = dh_read[:, :H], dh_read[:, H:]
+                dhs[rows, ends, :H], dhs[:, 0, H:] = dh_read[:, :H], dh_read[:, H:]
             else:
-                dhs[:, -1] = dh_read
+                dhs[rows, ends] = dh_read
         else:
             dhs = dh_read
         if self.stacked:
@@ -216,6 +233,6 @@ class SequenceModel:
         grads["b_y"] = dpred2.sum(axis=0)
         return loss, grads, state_grads
 
-    def evaluate(self, x, y):
-        """The loss on (x, y), without gradients."""
-        return LOSSES[self.loss](self.predict(x), y)[0]
+    def evaluate(self, x, y, lengths=None):
+        """The loss on (x, y), without gradients (``lengths`` as in ``predict``)."""
+        return LOSSES[self.loss](self.predict(x, lengths), y)[0]

@@ -139,3 +139,14 @@ def check_force(force, ranges, batch, hidden_size, dtype, example):
             raise ShapeError(f"force[{name!r}] must be a number or broadcast to (B, H) = ({batch}, {hidden_size}); "
                              f"got shape {v.shape}") from None
     return checked
+
+
+def check_lengths(lengths, batch, steps):
+    """Each sequence's own length, for right-padded sequences: ints of shape (B,), each in [1, T]; None stays None."""
+    if lengths is None:
+        return None
+    a = np.asarray(lengths)
+    if a.shape != (batch,) or not np.issubdtype(a.dtype, np.integer) or (a.size and (a.min() < 1 or a.max() > steps)):
+        raise ShapeError(f"lengths must be whole numbers of shape (B,) = ({batch},), each between 1 and T = {steps} "
+                         f"(how many steps of each right-padded sequence are real); got {lengths!r:.80}")
+    return a

@@ -43,11 +43,11 @@ def train(model, batches, steps, optimizer=None, clip=1.0, val=None, eval_every=
     Parameters
     ----------
     model : SequenceModel
-    batches : callable with no arguments returning a fresh (x, y)
+    batches : callable with no arguments returning a fresh (x, y), or (x, y, lengths) for padded sequences
     steps : int, the number of updates
     optimizer : an object with ``step(grads)`` over ``model.params`` (default Adam, lr 1e-2)
     clip : float or None, max global gradient norm
-    val : (x_val, y_val) or None
+    val : (x_val, y_val), (x_val, y_val, lengths) or None
     eval_every : int, steps between validation losses
     progress : bool, show a progress bar (tqdm: a widget in notebooks, text elsewhere)
     target : float or None, stop early once the validation loss is below it
@@ -80,8 +80,7 @@ def train(model, batches, steps, optimizer=None, clip=1.0, val=None, eval_every=
 def _loop(model, batches, steps, optimizer, clip, val, eval_every, target, callback, hist, bar):
     """The steps of train(), each: a batch, loss and gradients, clipping, an update, maybe a validation."""
     for step in range(1, steps + 1):
-        x, y = batches()
-        loss, grads = model.loss_and_grads(x, y)
+        loss, grads = model.loss_and_grads(*batches())            # (x, y) or (x, y, lengths)
         hist.grad_norm.append(optim.clip_grad_norm(grads, clip) if clip else optim.global_norm(grads))
         optimizer.step(grads)
         hist.steps.append(step)

@@ -125,6 +125,17 @@ def test_against_torch_when_it_is_installed():
     np.testing.assert_allclose(out, y.numpy(), atol=1e-12)
     np.testing.assert_allclose(final["h"], h_n.numpy(), atol=1e-12)
     np.testing.assert_allclose(final["c"], c_n.numpy(), atol=1e-12)
+    lengths = np.array([T, 2, 1][:B] + [T] * max(0, B - 3))                  # padded at the end: PyTorch's packing
+    out, final, _ = layers.forward(net, x, lengths=lengths)
+    packed = torch.nn.utils.rnn.pack_padded_sequence(torch.from_numpy(x), torch.from_numpy(lengths),
+                                                     batch_first=True, enforce_sorted=False)
+    with torch.no_grad():
+        y, (h_n, c_n) = torch_net(packed)
+    y, _ = torch.nn.utils.rnn.pad_packed_sequence(y, batch_first=True, total_length=T)
+    real = np.arange(T) < lengths[:, None]                                    # PyTorch pads its outputs with 0
+    np.testing.assert_allclose(out[real], y.numpy()[real], atol=1e-12)
+    np.testing.assert_allclose(final["h"], h_n.numpy(), atol=1e-12)
+    np.testing.assert_allclose(final["c"], c_n.numpy(), atol=1e-12)
 
 
 @pytest.mark.parametrize("cell", sorted(CELLS))
@@ -162,7 +173,7 @@ def test_a_bidirectional_many_to_one_model_reads_each_directions_final_state(cel
     np.testing.assert_allclose(model.predict(x), read @ model.params["W_y"].T + model.params["b_y"], rtol=1e-12)
     x2 = x.copy()
     x2[:, 0] += 1.0                                                                 # only x_1 changes
-    assert np.abs(model._last(model.hidden_states(x2))[:, H:] - read[:, H:]).max() > 1e-3
+    assert np.abs(model._last(model.hidden_states(x2), np.full(3, 4))[:, H:] - read[:, H:]).max() > 1e-3
     y = np.array([0, 1, 1])
     _, grads = model.loss_and_grads(x, y)
     errors = gradcheck.check_gradients(lambda: model.evaluate(x, y), model.params, grads)
@@ -172,6 +183,47 @@ def test_a_bidirectional_many_to_one_model_reads_each_directions_final_state(cel
     _, grads = one.loss_and_grads(x1, y[:2])
     errors = gradcheck.check_gradients(lambda: one.evaluate(x1, y[:2]), one.params, grads)
     assert max(errors.values()) < 1e-6, errors
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("cell", sorted(CELLS))
+def test_padded_sequences_with_lengths_are_read_as_if_unpadded(cell, bidirectional):
+    """Right-padded sequences with lengths: the prediction of each is the one of the sequence alone, whatever the
+    padding holds (two layers, so the upper layer reads the lower one's padded outputs); gradients by central
+    differences."""
+    from lstm_helpers import SequenceModel
+    rng = np.random.default_rng(12)
+    model = SequenceModel(cell, D, H, 3, rng, loss="xent", num_layers=2, bidirectional=bidirectional)
+    lengths = np.array([5, 2, 1, 4])
+    x = rng.standard_normal((4, 5, D))
+    x[np.arange(5) >= lengths[:, None]] = 7.0                                  # padding, far from the data
+    alone = np.concatenate([model.predict(x[b:b + 1, :n]) for b, n in enumerate(lengths)])
+    np.testing.assert_allclose(model.predict(x, lengths), alone, rtol=1e-10, atol=1e-12)
+    assert np.abs(model.predict(x) - alone).max() > 1e-3                       # without lengths, padding is read
+    y = np.array([0, 2, 1, 1])
+    _, grads = model.loss_and_grads(x, y, lengths)
+    errors = gradcheck.check_gradients(lambda: model.evaluate(x, y, lengths), model.params, grads)
+    assert max(errors.values()) < 1e-6, errors
+    single = SequenceModel(cell, D, H, 3, rng, loss="xent")                    # one layer: run_cell's lengths
+    alone = np.concatenate([single.predict(x[b:b + 1, :n]) for b, n in enumerate(lengths)])
+    np.testing.assert_allclose(single.predict(x, lengths), alone, rtol=1e-10, atol=1e-12)
+
+
+def test_lengths_are_checked_and_refused_where_they_cannot_work():
+    from lstm_helpers import SequenceModel, shapes
+    rng = np.random.default_rng(13)
+    model = SequenceModel("lstm", D, H, 2, rng, loss="xent")
+    x = rng.standard_normal((2, 4, D))
+    for bad in ([4, 5], [0, 2], [1.5, 2], [3]):
+        with pytest.raises(shapes.ShapeError, match="lengths must be whole numbers of shape"):
+            model.predict(x, np.array(bad))
+    with pytest.raises(ValueError, match="many_to_one=True"):
+        SequenceModel("lstm", D, H, 2, rng, many_to_one=False).predict(x, np.array([4, 2]))
+    net = layers.init_params("lstm", D, H, rng)
+    out, final, cache = layers.forward(net, x, lengths=np.array([4, 2]))
+    np.testing.assert_array_equal(final["h"][0], out[[0, 1], [3, 1]])
+    with pytest.raises(NotImplementedError, match="last real step"):
+        layers.backward(np.zeros_like(out), cache, dfinal={k: np.ones_like(v) for k, v in final.items()})
 
 
 def test_a_stacked_sequence_model_carries_its_state_and_names_what_it_cannot_do():
