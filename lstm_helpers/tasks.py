@@ -146,6 +146,35 @@ def load_words():
     return _split(list(words), labels)
 
 
+def encode_words(words, alphabet, length, side="end"):
+    """Words as sequences of one-hot letters, padded to one length.
+
+    Parameters
+    ----------
+    words : list of str
+    alphabet : str or list of the letters, V of them (a letter not in it becomes all zeros)
+    length : int, T: a longer word keeps its first T letters
+    side : "end" (padding after the word: read it with ``lengths``) or "start" (before it, as Keras'
+        pad_sequences does by default)
+
+    Returns
+    -------
+    x : ndarray of shape (N, T, V), all zeros at padded steps
+    lengths : ndarray of ints of shape (N,), the real letters of each word (at most T)
+    """
+    if side not in ("end", "start"):
+        raise ValueError(f'side must be "end" or "start"; got {side!r}')
+    index = {ch: k for k, ch in enumerate(alphabet)}
+    x = np.zeros((len(words), length, len(index)))
+    lengths = np.array([min(len(w), length) for w in words], dtype=np.int64)
+    for row, (word, n) in enumerate(zip(words, lengths)):
+        start = 0 if side == "end" else length - n
+        for t, ch in enumerate(word[:n]):
+            if ch in index:
+                x[row, start + t, index[ch]] = 1.0
+    return x, lengths
+
+
 def read_idx(path):
     """An array from a file in the IDX format of the original MNIST files (train-images-idx3-ubyte and the
     others, gzipped or not): a magic number whose third byte is the type and fourth the number of

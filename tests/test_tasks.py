@@ -106,3 +106,16 @@ def test_read_idx_reads_the_mnist_format(tmp_path):
     (tmp_path / "short").write_bytes(raw[:-5])
     with pytest.raises(ValueError, match="the header says shape"):
         tasks.read_idx(tmp_path / "short")
+
+
+def test_encode_words_pads_at_either_end_and_cuts_long_words():
+    x, lengths = tasks.encode_words(["abc", "b", "abcabcab"], "abc", 5)
+    assert x.shape == (3, 5, 3) and lengths.tolist() == [3, 1, 5]
+    assert x[0].argmax(axis=1)[:3].tolist() == [0, 1, 2] and not x[0, 3:].any()      # padding after the word
+    assert x[2].argmax(axis=1).tolist() == [0, 1, 2, 0, 1]                           # its first five letters
+    xs, ls = tasks.encode_words(["abc", "b"], "abc", 5, side="start")
+    assert ls.tolist() == [3, 1] and not xs[0, :2].any() and xs[0, 2:].argmax(axis=1).tolist() == [0, 1, 2]
+    assert xs[1, 4, 1] == 1 and xs[1].sum() == 1
+    assert not tasks.encode_words(["xyz"], "abc", 3)[0].any()                        # unknown letters: zeros
+    with pytest.raises(ValueError, match='side must be "end" or "start"'):
+        tasks.encode_words(["a"], "a", 2, side="pre")
