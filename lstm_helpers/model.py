@@ -15,9 +15,14 @@ first T - k steps give the starting state and keep no cache.
 
 num_layers > 1 or bidirectional=True runs a stack (``layers``): the readout reads the
 last layer's h_t, 2H numbers per step when bidirectional; many_to_one with bidirectional
-reads each direction's final state, the forward h_T and the backward h_1 (chapter 09). The stack's parameters sit in
-the same flat dict under names like "l0.fwd.W_f" (layer 0, the forward direction), and
-its state is a dict like ``layers.forward``'s final states.
+reads each direction's final state, the forward h_T and the backward h_1 (chapter 09).
+The stack's parameters sit in the same flat dict under names like "l0.fwd.W_f" (layer 0,
+the forward direction), and its state is a dict like ``layers.forward``'s final states.
+
+lengths (B,), given to predict, evaluate and loss_and_grads, reads right-padded sequences:
+each is read to its own last real step (bidirectional: as PyTorch's packed sequences).
+pool="mean" (with many_to_one) reads the mean of h_t over the steps instead of the last
+(over each sequence's real steps when it has lengths).
 """
 import copy
 
@@ -39,6 +44,7 @@ class SequenceModel:
     rng : numpy.random.Generator
     loss : "mse" or "xent" (softmax cross-entropy over output_size classes)
     many_to_one : bool
+    pool : "last" or "mean", what a many-to-one readout reads: the last h_t, or the mean over the steps
     stateful : bool, carry the final state of one training batch into the next (a batch of another
         size starts from zeros)
     truncate : int or None, backpropagate through the last ``truncate`` steps only (many_to_one)
@@ -50,12 +56,16 @@ class SequenceModel:
 
     def __init__(self, cell, input_size, hidden_size, output_size, rng, loss="mse",
                  many_to_one=True, stateful=False, truncate=None, num_layers=1, bidirectional=False,
-                 **cell_kwargs):
+                 pool="last", **cell_kwargs):
         if cell not in CELLS:
             raise ValueError(f"cell must be one of {sorted(CELLS)}; got {cell!r}")
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}; got {loss!r}")
+        if pool not in ("last", "mean") or (pool == "mean" and (not many_to_one or truncate is not None)):
+            raise ValueError(f'pool must be "last" or "mean" ("mean" with many_to_one=True and no truncate); '
+                             f"got pool={pool!r}")
         self.cell, self.loss, self.many_to_one, self.stateful = cell, loss, many_to_one, stateful
+        self.pool = pool
         self.state = None  # the carried (h, c) or (h,) (a stack's: a dict of them), when stateful
         if truncate is not None and (not many_to_one or not isinstance(truncate, (int, np.integer)) or truncate < 1):
             raise ValueError("truncate must be a positive whole number of steps, and needs many_to_one=True "
@@ -121,6 +131,9 @@ class SequenceModel:
         bidirectional model, each direction's final state, [forward h_T, backward h_1] (B, 2H): at step T the
         backward half has read x_T alone."""
         rows = np.arange(len(hs))
+        if self.pool == "mean":
+            real = (np.arange(hs.shape[1]) <= ends[:, None])[..., None]           # (B, T, 1)
+            return (hs * real).sum(axis=1) / (ends + 1)[:, None]
         if not self.bidirectional:
             return hs[rows, ends]
         H = hs.shape[-1] // 2
@@ -153,9 +166,9 @@ class SequenceModel:
         hs, _, state = self._hidden(x, state)
         return hs @ self.params["W_y"].T + self.params["b_y"], state
 
-    def hidden_states(self, x):
-        """h_t for every step, ndarray of shape (B, T, H) (h_t is ``[:, t - 1]``)."""
-        return self._hidden(x)[0]
+    def hidden_states(self, x, lengths=None):
+        """h_t for every step, ndarray of shape (B, T, H) (h_t is ``[:, t - 1]``); ``lengths`` as in ``predict``."""
+        return self._hidden(x, lengths=self._ends(x, lengths)[0])[0]
 
     def predict(self, x, lengths=None):
         """Readout of h_T, (B, O), when many_to_one; else of every h_t, (B, T, O).
@@ -208,7 +221,10 @@ class SequenceModel:
         dh_read = dpred @ W_y                          # (B, H) or (B, T, H)
         if self.many_to_one:
             dhs, rows = np.zeros_like(hs), np.arange(len(hs))
-            if self.bidirectional:                     # where _last read each direction's final state
+            if self.pool == "mean":                    # every real step gets an equal share
+                real = (np.arange(hs.shape[1]) <= ends[:, None])[..., None]
+                dhs[...] = real * (dh_read / (ends + 1)[:, None])[:, None, :]
+            elif self.bidirectional:                     # where _last read each direction's final state
                 H = hs.shape[-1] // 2
                 dhs[rows, ends, :H], dhs[:, 0, H:] = dh_read[:, :H], dh_read[:, H:]
             else:

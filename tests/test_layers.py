@@ -209,6 +209,26 @@ def test_padded_sequences_with_lengths_are_read_as_if_unpadded(cell, bidirection
     np.testing.assert_allclose(single.predict(x, lengths), alone, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_a_mean_pooled_readout_reads_the_mean_of_the_real_steps(bidirectional):
+    from lstm_helpers import SequenceModel
+    rng = np.random.default_rng(14)
+    model = SequenceModel("lstm", D, H, 3, rng, loss="xent", pool="mean", bidirectional=bidirectional)
+    lengths = np.array([5, 2, 3])
+    x = rng.standard_normal((3, 5, D))
+    hs = model.hidden_states(x, lengths)
+    mean = np.stack([hs[b, :n].mean(axis=0) for b, n in enumerate(lengths)])
+    np.testing.assert_allclose(model.predict(x, lengths), mean @ model.params["W_y"].T + model.params["b_y"],
+                               rtol=1e-12)
+    y = np.array([0, 2, 1])
+    for extra in ((lengths,), ()):
+        _, grads = model.loss_and_grads(x, y, *extra)
+        errors = gradcheck.check_gradients(lambda: model.evaluate(x, y, *extra), model.params, grads)
+        assert max(errors.values()) < 1e-6, errors
+    with pytest.raises(ValueError, match='pool must be "last" or "mean"'):
+        SequenceModel("lstm", D, H, 3, rng, pool="mean", many_to_one=False)
+
+
 def test_lengths_are_checked_and_refused_where_they_cannot_work():
     from lstm_helpers import SequenceModel, shapes
     rng = np.random.default_rng(13)
