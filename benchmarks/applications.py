@@ -7,7 +7,8 @@
 - Which language is a word, read letter by letter (the tutorial's text classifiers, on words of five languages):
   one-hot letters, words cut to 12 letters; an LSTM (H = 48) reading each word to its own last letter
   (padding at the end, with lengths), the same LSTM reading the padding (no lengths), padding at the start
-  (Keras' default, no lengths), a bidirectional LSTM with lengths, a plain RNN with lengths, and a bag of letters
+  (Keras' default, no lengths), the mean of h_t over the real steps instead of the last, a bidirectional LSTM
+  with lengths, a plain RNN with lengths, and a bag of letters
   (the counts of each letter into one tanh layer of 48: no order at all) and a bag of letters and letter pairs
   (also the counts of each pair of neighbouring letters, and which letters come first and last). 1500 updates of 64 words (12 passes
   over the 8,000 training words); accuracy on the 2,000 test words.
@@ -40,6 +41,7 @@ WORD_MODELS = {
     "LSTM, padding at the end, lengths": ("lstm", {}, "end"),
     "LSTM, padding at the end, read after it": ("lstm", {}, "end, no lengths"),
     "LSTM, padding at the start": ("lstm", {}, "start"),
+    "LSTM, mean of h over the real steps": ("lstm", {"pool": "mean"}, "end"),
     "bidirectional LSTM, lengths": ("lstm", {"bidirectional": True}, "end"),
     "RNN, padding at the end, lengths": ("rnn", {}, "end"),
     "bag of letters, one tanh layer": ("rnn", {}, "bag"),

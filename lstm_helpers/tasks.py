@@ -193,6 +193,30 @@ def read_idx(path):
     return values.reshape(shape).astype(values.dtype.newbyteorder("="))
 
 
+def read_imdb(path, num_words=None):
+    """The IMDB reviews from Keras' file imdb.npz (the tutorial's text data), as keras.datasets.imdb.load_data
+    reads them with its defaults, except that the order is kept (Keras shuffles with a fixed seed).
+
+    Each review is a list of word indices by frequency (1 the most frequent word in the file); as in Keras,
+    index 1 marks the start, 2 a word outside the ``num_words`` most frequent, and a word's index is moved
+    up by 3.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test) : lists of lists of ints, and labels (0 negative, 1 positive)
+    """
+    start, oov, shift = 1, 2, 3
+    with np.load(path, allow_pickle=True) as f:
+        parts = [(list(f[f"x_{part}"]), np.asarray(f[f"y_{part}"])) for part in ("train", "test")]
+    out = []
+    for reviews, labels in parts:
+        reviews = [[start] + [int(w) + shift for w in review] for review in reviews]
+        if num_words is not None:
+            reviews = [[w if w < num_words else oov for w in review] for review in reviews]
+        out.append((reviews, labels))
+    return tuple(out)
+
+
 class Vocabulary:
     """The characters of a text, each given an index (sorted, so it is the same on every machine)."""
 

@@ -119,3 +119,19 @@ def test_encode_words_pads_at_either_end_and_cuts_long_words():
     assert not tasks.encode_words(["xyz"], "abc", 3)[0].any()                        # unknown letters: zeros
     with pytest.raises(ValueError, match='side must be "end" or "start"'):
         tasks.encode_words(["a"], "a", 2, side="pre")
+
+
+def test_read_imdb_reads_keras_file_as_keras_does(tmp_path):
+    """keras.datasets.imdb.load_data's defaults (start 1, out of vocabulary 2, indices moved up by 3), on a tiny
+    imdb.npz written here in Keras' layout (object arrays of lists)."""
+    def reviews(*lists):
+        a = np.empty(len(lists), dtype=object)
+        a[:] = [list(v) for v in lists]
+        return a
+    path = tmp_path / "imdb.npz"
+    np.savez(path, x_train=reviews([1, 14, 22], [5, 996]), y_train=np.array([1, 0]),
+             x_test=reviews([7]), y_test=np.array([0]))
+    (x, y), (xt, yt) = tasks.read_imdb(path)
+    assert x == [[1, 4, 17, 25], [1, 8, 999]] and y.tolist() == [1, 0] and xt == [[1, 10]] and yt.tolist() == [0]
+    (x, _), _ = tasks.read_imdb(path, num_words=20)
+    assert x == [[1, 4, 17, 2], [1, 8, 2]]                                  # 25 and 999 are outside the 20
