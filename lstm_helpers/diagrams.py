@@ -11,7 +11,8 @@ a diverging map centred on 0, always with the number printed. The LSTM's variant
 (the 1997 cell, coupled gates, peepholes) are options of the same cell drawing, and
 the GRU (``GRUCell``) is drawn in the same language, h along the top. The unrolled graphs
 with their backward pass (``rnn_bptt``, ``lstm_bptt``) draw gradients dashed, in
-BACKWARD, against the forward's solid dark arrows.
+BACKWARD, against the forward's solid dark arrows. ``rows_as_steps`` shows an image read
+row by row, one row a step, classified from the last state (chapter 10).
 
 Every function takes ``ax=None`` (a new figure when None) and returns what it
 drew; ``ALT_TEXT`` describes each figure for readers who cannot see it.
@@ -139,6 +140,13 @@ ALT_TEXT = {
                  "backward pass: step 3 first, then 2, then 1. Under each copy a dotted box lists its cache: "
                  "f_t, i_t, C~_t, o_t, C_{t-1}, C_t, h_{t-1} and x_t. Each copy sends its dW_t down into one "
                  "shared W, where dW = dW_1 + dW_2 + dW_3, for W_f, W_i, W_C, W_o and the biases alike.",
+    "rows_as_steps": "The first test image of the UCI handwritten digits, a 0, drawn as an 8 by 8 grid of grey "
+                     "pixels (0 white to 1 black, with a key), its rows numbered t = 1 to 8 from the top. Each "
+                     "row of 8 pixels is the input x_t of one step: a line runs from row t to its copy of the "
+                     "recurrent box A in an unrolled chain on the right, drawn for steps 1, 2 and 3, then dots for "
+                     "steps 4 to 7, then step 8. h_0 enters the first copy and each copy passes its state h_t to "
+                     "the next. Many-to-one: only the last state, h_8, goes up, into a softmax layer that gives "
+                     "p(digit), the probabilities of the ten digits 0 to 9.",
 }
 
 
@@ -1238,3 +1246,90 @@ def rnn_bptt(ax=None):
 def lstm_bptt(ax=None):
     """The LSTM chain unrolled over three steps with its backward pass on both lines (see ``bptt_unrolled``)."""
     return bptt_unrolled("lstm", 3, ax=ax)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Applications (chapter 10): an image read row by row
+
+
+def rows_as_steps(image=None, ax=None):
+    """An 8 x 8 digit read row by row: row t is the input x_t of step t, and h_8 is classified (many-to-one).
+
+    On the left the image (grey scale, 0 white to 1 black, with its key), its rows numbered t = 1 ... 8;
+    on the right the unrolled chain, steps 1, 2, 3, ..., 8 (4 to 7 drawn as dots), each copy of A reading
+    its row from below; the last state h_8 goes up into a softmax, which gives p(digit) over the ten digits.
+    Drawn 9 inches wide: legible shown 720 px wide or wider.
+
+    Parameters
+    ----------
+    image : ndarray of shape (8, 8) with pixels in [0, 1], or None: the first test image of
+        ``tasks.load_digits()`` (a 0)
+    ax : matplotlib Axes or None
+
+    Returns
+    -------
+    ax
+    """
+    if image is None:
+        from . import tasks  # the data only when the default picture is drawn
+        image = tasks.load_digits()[1][0][0]
+    image = np.asarray(image, dtype=float)
+    if image.shape != (8, 8):
+        raise ValueError(f"image must have shape (8, 8); got {image.shape}")
+    if not np.all((image >= 0) & (image <= 1)):
+        raise ValueError("pixels must lie in [0, 1] (tasks.load_digits divides the files' 0..16 by 16)")
+    T = 8
+    rows_y = [T - t + 0.5 for t in range(1, T + 1)]  # row t's centre: row 1 at the top
+    yc, bw, bh = 10.0, 1.6, 1.2                      # the chain's line, the boxes' size
+    shown = {1: 10.3, 2: 13.0, 3: 15.7, 8: 21.6}     # the steps drawn as boxes, at their x
+    hidden = {4: 18.05, 5: 18.5, 6: 18.95, 7: 19.4}  # steps 4 to 7: their rows go up to the dots
+    x_dots = 18.7
+    ax = _new_ax(ax, (9.0, 6.7), (-2.2, 23.0), (-2.9, 15.6))
+    # the image: its pixels, a grid, the rows numbered
+    ax.imshow(image, cmap="gray_r", vmin=0.0, vmax=1.0, extent=(0, 8, 0, 8), interpolation="nearest", zorder=1)
+    for k in range(T + 1):
+        ax.plot([0, 8], [k, k], color="#9a9a9a", lw=0.8 if 0 < k < T else 1.3, zorder=2)
+        ax.plot([k, k], [0, 8], color="#d0d0d0" if 0 < k < T else "#9a9a9a", lw=0.5 if 0 < k < T else 1.3,
+                zorder=2)
+    for t, y in enumerate(rows_y, start=1):
+        ax.text(-0.2, y, f"t = {t}", ha="right", va="center", fontsize=11)
+    ax.text(4.0, 8.3, "each row $x_t$: 8 pixels", ha="center", va="bottom", fontsize=LABEL_PT)
+    # the key: pixel values 0 (white) to 1 (black)
+    ax.imshow(np.linspace(0, 1, 64)[None, :], cmap="gray_r", vmin=0.0, vmax=1.0, extent=(1.5, 6.5, -1.25, -0.75),
+              aspect="auto", zorder=1)
+    ax.set_aspect("equal")  # imshow's aspect="auto" would stretch the drawing to a given axes
+    ax.add_patch(patches.Rectangle((1.5, -1.25), 5.0, 0.5, fc="none", ec="#9a9a9a", lw=1.0, zorder=2))
+    ax.text(1.3, -1.0, "0", ha="right", va="center", fontsize=11)
+    ax.text(6.7, -1.0, "1", ha="left", va="center", fontsize=11)
+    ax.text(4.0, -1.45, "pixel value", ha="center", va="top", fontsize=11)
+    # each row, out of the image's right edge and up into its step's copy of A (a staircase: no crossings)
+    for t, y in enumerate(rows_y, start=1):
+        if t in shown:
+            x = shown[t]
+            _wire(ax, [(8.1, y), (x, y), (x, yc - bh / 2 - 0.1)])
+            ax.text(x + 0.15, yc - bh / 2 - 0.55, f"$x_{t}$", ha="left", va="center", fontsize=LABEL_PT)
+        else:
+            x = hidden[t]
+            ax.plot([8.1, x, x], [y, y, yc - 0.7], color=ABSENT, lw=1.2, ls=(0, (1.5, 1.5)), zorder=2)
+    # the chain: h_0 in, the state from copy to copy, steps 4 to 7 as dots
+    x1 = shown[1]
+    _arrow(ax, (x1 - bw / 2 - 1.1, yc), (x1 - bw / 2 - 0.1, yc))
+    ax.text(x1 - bw / 2 - 1.2, yc, "$h_0$", ha="right", va="center", fontsize=LABEL_PT)
+    for t, x in shown.items():
+        _module_box(ax, (x, yc), w=bw, h=bh)
+    stops = [(shown[1], 1), (shown[2], 2), (shown[3], 3), (x_dots, None), (shown[8], 8)]
+    for (xa, ta), (xb, tb) in zip(stops[:-1], stops[1:]):
+        a = xa + (bw / 2 + 0.1 if ta else 0.75)
+        b = xb - (bw / 2 + 0.1 if tb else 0.75)
+        _arrow(ax, (a, yc), (b, yc))
+        ax.text((a + b) / 2, yc + 0.15, f"$h_{ta if ta else 7}$", ha="center", va="bottom", fontsize=LABEL_PT)
+    ax.text(x_dots, yc, "· · ·", ha="center", va="center", fontsize=16)
+    # many-to-one: only h_8 goes on, up into the softmax over the ten digits
+    x8 = shown[8]
+    _arrow(ax, (x8, yc + bh / 2 + 0.1), (x8, 12.2))
+    ax.text(x8 + 0.15, 11.5, "$h_8$", ha="left", va="center", fontsize=LABEL_PT)
+    _layer(ax, (x8, 12.7), "softmax", w=2.2, h=0.8, fs=12)
+    _arrow(ax, (x8, 13.25), (x8, 14.3))
+    ax.text(x8, 14.4, "p(digit)", ha="center", va="bottom", fontsize=13)
+    ax.text(x8 - 1.35, 12.7, "10 digits,\n0 to 9", ha="right", va="center", fontsize=11, linespacing=1.2)
+    return ax

@@ -152,6 +152,7 @@ FIGURES = {  # file stem -> a function returning (PNG bytes, alt text)
     "gru_cell": _drawing("gru_cell", diagrams.gru_cell),
     "rnn_bptt": _drawing("rnn_bptt", diagrams.rnn_bptt),
     "lstm_bptt": _drawing("lstm_bptt", diagrams.lstm_bptt),
+    "rows_as_steps": _drawing("rows_as_steps", diagrams.rows_as_steps),
     "gate_explorer": _gate_explorer,
     "gru_explorer": _gru_explorer,
     "sequence_stepper": _sequence_stepper,

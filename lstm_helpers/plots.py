@@ -1,7 +1,12 @@
-"""Plots of training and of the cells' values. Each takes ``ax=None`` and returns what it drew."""
+"""Plots of training, of the cells' values and of a classifier's results (the confusion matrix).
+
+Each takes ``ax=None`` and returns what it drew.
+"""
 from functools import lru_cache
 
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 
@@ -225,3 +230,86 @@ def state_heatmaps(values, names, fig=None, first_step=1, fontsize=9):
     axes[-1].set_xticks(range(first_step, first_step + T))
     axes[-1].set_xlabel("time step t", fontsize=fontsize)
     return list(axes)
+
+
+def _class_indices(y, labels, name):
+    """``y`` as indices into ``labels``: y holds labels, or (when the labels are names) indices into them."""
+    if np.ndim(y) != 1:
+        raise ValueError(f"{name} must be one label per example, of shape (N,); got shape {np.shape(y)}")
+    values = y.tolist() if isinstance(y, np.ndarray) else list(y)  # a list keeps its types: 1 is not "1"
+    if all(isinstance(lab, str) for lab in labels) and all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):  # tasks.load_words' y
+        bad = sorted({int(v) for v in values if not 0 <= v < len(labels)})
+        if bad:
+            raise ValueError(f"{name} holds indices {bad[:5]} outside labels, which has {len(labels)} entries")
+        return np.asarray(values, dtype=np.int64).reshape(-1)
+    index = {lab: k for k, lab in enumerate(labels)}
+    try:
+        out = np.array([index.get(v, -1) for v in values], dtype=np.int64)
+    except TypeError:  # an unhashable entry
+        raise ValueError(f"{name} must hold labels (numbers or strings)") from None
+    if (out < 0).any():
+        bad = sorted({repr(v) for v, k in zip(values, out) if k < 0})
+        raise ValueError(f"{name} holds {', '.join(bad[:5])}, not in labels {labels}")
+    return out
+
+
+def confusion_matrix(y_true, y_pred, labels, ax=None, normalize=False):
+    """The confusion matrix: how often each true class (row) was predicted as each class (column).
+
+    Every cell prints its number (the text black or white, whichever reads on the cell's colour); the
+    colours are cividis from 0 to the largest count (0 to 1 when normalized).
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of shape (N,), the true and the predicted classes: elements of
+        ``labels``, or, when the labels are strings, indices into them (as ``tasks.load_words`` gives)
+    labels : sequence of the classes, in the order of the rows and columns (and their tick labels)
+    ax : matplotlib Axes or None (a new figure about 0.45 inch per class: show it at its own size,
+        96 px per inch, or wider)
+    normalize : bool, divide each row by its number of examples (a row without any stays 0)
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    matrix : ndarray of shape (K, K), K = len(labels); counts (int) whose sum is N, or with
+        ``normalize`` the fraction of each true class (float, rows summing to 1)
+    """
+    from . import diagrams
+    labels = [lab.item() if isinstance(lab, np.generic) else lab for lab in labels]  # np.int64(3) is 3
+    K = len(labels)
+    if K == 0:
+        raise ValueError("labels is empty")
+    if len(set(labels)) != K:
+        raise ValueError(f"labels must be distinct; got {labels}")
+    t = _class_indices(y_true, labels, "y_true")
+    p = _class_indices(y_pred, labels, "y_pred")
+    if len(t) != len(p):
+        raise ValueError(f"y_true has {len(t)} examples and y_pred {len(p)}: one prediction per example")
+    counts = np.zeros((K, K), dtype=np.int64)
+    np.add.at(counts, (t, p), 1)  # (K, K): true rows, predicted columns
+    if normalize:
+        n = counts.sum(axis=1, keepdims=True)  # (K, 1)
+        matrix = np.divide(counts, n, out=np.zeros((K, K)), where=n > 0)
+        vmax, fmt = 1.0, "{:.2f}".format
+    else:
+        matrix = counts
+        vmax, fmt = max(1, int(counts.max(initial=0))), "{:d}".format
+    side = 0.45 * K + 1.2
+    ax = _axes(ax, figsize=(side, side - 0.2))
+    cmap = colormaps["cividis"]  # sequential, colour-blind safe
+    norm = Normalize(0.0, vmax)
+    ax.imshow(matrix, cmap=cmap, norm=norm, interpolation="nearest")
+    size = 10 if normalize else 11
+    for (i, j), v in np.ndenumerate(matrix):
+        ax.text(j, i, fmt(v), ha="center", va="center", fontsize=size if K <= 10 else size - 1,
+                color=diagrams.text_color(cmap(norm(v))))
+    names = [str(lab) for lab in labels]
+    ax.set_xticks(range(K), names)
+    ax.set_yticks(range(K), names)
+    ax.tick_params(length=0, labelsize=11)
+    ax.set_xlabel("predicted", fontsize=12)
+    ax.set_ylabel("true", fontsize=12)
+    ax.xaxis.set_label_position("top")
+    ax.xaxis.tick_top()
+    return ax, matrix

@@ -19,7 +19,7 @@ STATIC = {
     "gap_short": lambda: diagrams.dependency_gap("short"), "gap_long": lambda: diagrams.dependency_gap("long"),
     "module_rnn": lambda: diagrams.repeating_module("rnn"), "module_lstm": lambda: diagrams.repeating_module("lstm"),
     "notation": diagrams.notation_legend, "sequence_shapes": diagrams.sequence_shapes,
-    "rnn_bptt": diagrams.rnn_bptt, "lstm_bptt": diagrams.lstm_bptt,
+    "rnn_bptt": diagrams.rnn_bptt, "lstm_bptt": diagrams.lstm_bptt, "rows_as_steps": diagrams.rows_as_steps,
 }
 
 
@@ -499,3 +499,57 @@ def test_family_text_stays_clear_of_text_chips_and_lines(name, make):
              if t.get_text().strip() and t.get_visible()]
     boxes += [(f"chip {n}", r.get_window_extent(renderer)) for n, c in d.chips.items() for r in c.rects]
     assert_clear_layout(ax, boxes, on_lines=SYMBOLS)
+
+
+# Applications (chapter 10): a digit read row by row
+ROWS_SHOWN_PX = 720  # the narrowest width it is legible at (its docstring says so)
+
+
+def test_rows_as_steps_shows_the_first_test_digit_its_rows_and_a_many_to_one_chain():
+    from lstm_helpers import tasks
+    (_, _), (x_test, y_test) = tasks.load_digits()
+    assert y_test[0] == 0 and "a 0," in diagrams.ALT_TEXT["rows_as_steps"]  # the alt text names the digit shown
+    ax = diagrams.rows_as_steps()
+    np.testing.assert_array_equal(ax.images[0].get_array(), x_test[0])
+    assert ax.images[0].norm.vmin == 0 and ax.images[0].norm.vmax == 1  # fixed limits, and a key
+    names = {t.get_text() for t in ax.texts}
+    assert {f"t = {t}" for t in range(1, 9)} <= names                   # steps numbered from 1
+    assert {"$x_1$", "$x_2$", "$x_3$", "$x_8$", "$h_0$", "$h_8$", "softmax", "p(digit)", "pixel value"} <= names
+    assert sum(t.get_text() == "A" for t in ax.texts) == 4 and "· · ·" in names
+    # one line from every row: solid into the four boxes drawn, dotted up to the dots for steps 4 to 7
+    rows = {8 - t + 0.5: t for t in range(1, 9)}
+    starts = [line.get_xydata()[0] for line in ax.lines if line.get_xydata()[0][0] > 8]
+    assert sorted(rows[y] for x, y in starts) == list(range(1, 9))
+    # many-to-one: one arrow goes up out of the chain, from the last box into the softmax
+    ups = [(a.xyann, a.xy) for a in ax.texts if getattr(a, "arrow_patch", None) is not None
+           and a.xyann[0] == a.xy[0] and a.xyann[1] > 10.0]
+    assert len(ups) == 2 and all(s[0] == max(s[0] for s, _ in ups) for s, _ in ups)  # h_8 up, then p(digit)
+
+
+def test_rows_as_steps_draws_a_given_image_and_rejects_what_it_cannot():
+    from matplotlib.figure import Figure
+    img = np.linspace(0, 1, 64).reshape(8, 8)
+    ax = Figure().add_subplot()
+    assert diagrams.rows_as_steps(img, ax=ax) is ax
+    np.testing.assert_array_equal(ax.images[0].get_array(), img)
+    with pytest.raises(ValueError, match=r"\(8, 8\)"):
+        diagrams.rows_as_steps(np.zeros((28, 28)))
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        diagrams.rows_as_steps(16 * img)
+
+
+def test_rows_as_steps_text_is_clear_and_legible_at_720_px():
+    """No label overlaps another or a line, none leaves the figure; 8 pt or more shown 720 px wide."""
+    import re
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    ax = diagrams.rows_as_steps()
+    fig = ax.figure
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts if t.get_text().strip()]
+    assert_clear_layout(ax, boxes)
+    scale = ROWS_SHOWN_PX / (fig.get_figwidth() * 96)
+    for t in ax.texts:
+        if t.get_text().strip():
+            pt = t.get_fontsize() * (0.7 if re.search(r"\$.*[_^].*\$", t.get_text()) else 1.0) * scale
+            assert pt >= 8.0, f"{t.get_text()!r} reads as {pt:.1f} pt"

@@ -11,7 +11,7 @@ from test_exercises import assert_wrong
 
 from lstm_helpers import exercises as ex
 
-MODULES = [f"test_exercises_ch{k:02d}" for k in range(10)] + ["test_exercises_predictions"]
+MODULES = [f"test_exercises_ch{k:02d}" for k in range(11)] + ["test_exercises_predictions"]
 CATALOGUE = {}
 for _module in MODULES:
     for _name, _items in importlib.import_module(_module).CATALOGUE.items():

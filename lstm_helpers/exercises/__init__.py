@@ -16,18 +16,19 @@ that shows its message when displayed.
 
 Layout: ``checking`` holds the machinery (cases, calling an answer, comparing), ``guard`` switches
 the package's cells off, ``slips`` computes the common wrong answers, ``diagnose`` says where an
-answer goes wrong when no slip matches; ``ch00`` ... ``ch09`` hold each chapter's checkers,
+answer goes wrong when no slip matches; ``ch00`` ... ``ch10`` hold each chapter's checkers,
 hints and solutions.
 """
 import html
 from dataclasses import dataclass
 
-from . import ch00, ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09
+from . import ch00, ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10
 from .checking import Answer, NotAttempted, Wrong, describe, is_template
 
 # name -> Exercise(checker, hint, solution, call, returns, guarded), in the order of the chapters
 EXERCISES = {**ch00.EXERCISES, **ch01.EXERCISES, **ch02.EXERCISES, **ch03.EXERCISES, **ch04.EXERCISES,
-             **ch05.EXERCISES, **ch06.EXERCISES, **ch07.EXERCISES, **ch08.EXERCISES, **ch09.EXERCISES}
+             **ch05.EXERCISES, **ch06.EXERCISES, **ch07.EXERCISES, **ch08.EXERCISES, **ch09.EXERCISES,
+             **ch10.EXERCISES}
 
 _MARK = {"correct": "✅", "wrong": "❌", "not attempted": "✏️"}
 _COLOR = {"correct": "#1b7837", "wrong": "#b2182b", "not attempted": "#4d4d4d"}
