@@ -1082,3 +1082,78 @@ class SampleExplorer(_Explorer):
         self.readout.value = (f"<span style='font-size:13px'>τ = {t:.1f}: {self.length} characters written "
                               f"after the grey prime, {r['spaces']} of them spaces (·), {r['lines']} newlines; "
                               f"{r['distinct']} different characters{more}</span>")
+
+
+class PaddingExplorer(_Explorer):
+    """One word read with more and more padding after it: what each classifier says, class by class.
+
+    A model that reads each sequence to its own last real step (lengths) gives the same answer whatever
+    follows the word; a model that reads to the end reads the padding too, and its answer moves with it.
+
+    Parameters
+    ----------
+    models : dict, label -> (SequenceModel, reads_lengths): a many-to-one classifier and whether it is
+        given each word's length
+    encode : callable(words, T) -> (x (N, T, V), lengths (N,)), e.g. a tasks.encode_words with its alphabet
+    words : list of str, the words to choose from
+    classes : list of str, the class names, one per output of the models
+    max_padding : int, the slider's largest number of padding steps after the word
+    """
+
+    COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a")
+
+    def __init__(self, models, encode, words, classes, max_padding=30):
+        super().__init__()
+        self._init_errors()
+        if not models or len(models) > len(self.COLORS):
+            raise ValueError(f"models must hold 1 to {len(self.COLORS)} classifiers; got {len(models)}")
+        self.models, self.encode, self.classes = dict(models), encode, list(classes)
+        self.word = W.Dropdown(options=list(words), description="word")
+        self.padding = W.IntSlider(value=0, min=0, max=max_padding, description="padding steps",
+                                   style={"description_width": "initial"}, layout=W.Layout(width="420px"))
+        from matplotlib.figure import Figure
+        fig = Figure(figsize=(6.0, 3.0), layout="constrained")  # 720 x 360 px at 120 dpi
+        self.ax = ax = fig.add_subplot()
+        C, n = len(self.classes), len(self.models)
+        width = 0.8 / n
+        self.bars, self.labels = {}, {}
+        for k, label in enumerate(self.models):
+            at = np.arange(C) + (k - (n - 1) / 2) * width
+            self.bars[label] = ax.bar(at, np.zeros(C), width, color=self.COLORS[k], label=label)
+            self.labels[label] = [ax.text(a, 0, "", ha="center", va="bottom", fontsize=8) for a in at]
+        ax.set_xticks(np.arange(C), self.classes)
+        ax.set_ylim(0, 1.3)
+        ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+        ax.set_ylabel("probability")
+        ax.legend(loc="upper left", fontsize=8, frameon=False)
+        self.title = ax.set_title("", fontsize=10)
+        self.figure = fig
+        self.image = W.Image(format="png", layout=W.Layout(width="720px"))
+        for control in (self.word, self.padding):
+            control.observe(self._guarded(self._render), "value")
+        self._render()
+        self.children = [W.HBox([self.word, self.padding]), self.image, self.errors]
+
+    def probabilities(self, word=None, padding=None):
+        """{label: the model's class probabilities (C,)} for a word and a number of padding steps (by default
+        the ones chosen on the controls)."""
+        word = self.word.value if word is None else word
+        padding = self.padding.value if padding is None else padding
+        x, lengths = self.encode([word], len(word) + padding)
+        out = {}
+        for label, (model, reads_lengths) in self.models.items():
+            xs = np.asarray(x, dtype=next(iter(model.params.values())).dtype)
+            logits = model.predict(xs, lengths) if reads_lengths else model.predict(xs)
+            out[label] = charlm.temperature_probs(logits, 1.0)[0]
+        return out
+
+    def _render(self):
+        probs = self.probabilities()
+        for label, p in probs.items():
+            for bar, text, value in zip(self.bars[label], self.labels[label], p):
+                bar.set_height(value)
+                text.set_y(value + 0.01)
+                text.set_text(f"{value:.2f}")
+        word, pad = self.word.value, self.padding.value
+        self.title.set_text(f"'{word}' ({len(word)} letters) followed by {pad} padding step{'s' * (pad != 1)}")
+        self.image.value = plots.png_bytes(self.figure, dpi=120)

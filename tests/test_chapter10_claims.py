@@ -125,13 +125,15 @@ def test_the_bidirectional_readouts(ch):
     bi, one = t["bidirectional LSTM, lengths"], t["LSTM, padding at the end, lengths"]
     right, wrong_len, wrong = r.values()
     text = ch.source("10-42")
-    assert f"reached {right:.3f} ({_spread(bi)} over three seeds): no better than one direction ({_spread(one)})" in text
+    assert f"reached {_spread(bi)}: no better than one direction ({_spread(one)})" in text
     assert np.median(bi) - np.median(one) < 0.01
+    assert f"trained here for 500 updates reads {right:.3f} of the test words correctly" in text
     assert f"falls to {wrong_len:.3f}, and to {wrong:.3f} when it is also run without lengths" in text
     assert wrong < wrong_len < right - 0.15
     assert f"got {wrong_len:.3f} of the test words instead of {right:.3f}" in ch.source("10-qa")
-    assert f"`out[:, -1]` cost {right:.3f} → {wrong_len:.3f}" in ch.source("10-sum")
+    assert f"`out[:, -1]` took the model of section 4 from {right:.3f} to {wrong_len:.3f}" in ch.source("10-sum")
     assert f"two directions reached {_spread(bi)} against one direction's {_spread(one)}" in ch.source("10-qa")
+    assert "trains it for 500 updates, a third of the benchmark's budget" in ch.source("10-40")
 
 
 def test_the_pooled_readout_answer(ch):
@@ -156,3 +158,14 @@ def test_the_tables_other_seeds_are_what_the_benchmark_measures(ch):
             seeds = (1, 2) if name in live else (0, 1, 2)
             got = [round(run(name, seed, data)[0], 3) for seed in seeds]
             assert got == t[name][-len(seeds):], name
+
+
+def test_the_padding_explorer_reading(ch):
+    """10-35c: what the cell under the explorer measured, for the five words and 0 to 30 padding steps."""
+    moved, answers = ch.values["explorer_moved"], ch.values["explorer_answers"]
+    given, reads = "trained with lengths, given the length", "trained reading to step 12, reads to the end"
+    assert moved[given] == 0.0 and answers[given] == 0 and len(ch.values["examples"]) == 5
+    text = ch.source("10-35c")
+    assert "the first model's probabilities did not move at all" in text
+    assert f"moved by up to {moved[reads]:.3f}, and its answer changed for {answers[reads]} of the 5 words" in text
+    assert moved[reads] > 0.5 and answers[reads] >= 3

@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 import ipywidgets as W
 
+from test_widgets import _padding_explorer
+
 from lstm_helpers import figures, plots, train, widgets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,6 +112,7 @@ EXPLORERS = {
     "GradientCheckExplorer": widgets.GradientCheckExplorer,
     "SampleExplorer": widgets.SampleExplorer,
     "LiveLossCurve": _loss_curve,
+    "PaddingExplorer": lambda: _padding_explorer(),
 }
 
 

@@ -602,3 +602,35 @@ def test_gru_explorer_rejects_what_it_cannot_draw_and_shows_callback_errors():
     g.sliders["x[0]"].value = 0.3
     assert isinstance(g.last_error, Exception) and "expected" in str(g.last_error)
     assert g.errors.outputs and "expected" in g.errors.outputs[0]["text"]
+
+
+def _padding_explorer():
+    from lstm_helpers import SequenceModel, tasks
+    alphabet = "abcdefgh"
+    rng = np.random.default_rng(0)
+    models = {"lengths": (SequenceModel("lstm", 8, 5, 3, rng, loss="xent"), True),
+              "to the end": (SequenceModel("lstm", 8, 5, 3, rng, loss="xent"), False)}
+    return widgets.PaddingExplorer(models, lambda ws, T: tasks.encode_words(ws, alphabet, T), ["bead", "fac"],
+                                   ["x", "y", "z"], max_padding=12)
+
+
+def test_padding_explorer_shows_the_models_probabilities_and_padding_moves_only_the_one_that_reads_it():
+    from lstm_helpers import charlm, tasks
+    g = _padding_explorer()
+    first = g.probabilities()
+    for label, (model, reads_lengths) in g.models.items():
+        x, lengths = tasks.encode_words(["bead"], "abcdefgh", 4)
+        want = charlm.temperature_probs(model.predict(x, lengths) if reads_lengths else model.predict(x), 1.0)[0]
+        np.testing.assert_allclose(first[label], want, rtol=1e-12)
+        np.testing.assert_allclose([b.get_height() for b in g.bars[label]], want, rtol=1e-12)
+    before = g.image.value
+    g.padding.value = 9
+    after = g.probabilities()
+    assert g.image.value != before and g.last_error is None
+    np.testing.assert_array_equal(after["lengths"], first["lengths"])          # never reads the padding
+    assert np.abs(after["to the end"] - first["to the end"]).max() > 1e-3      # reads it
+    assert "followed by 9 padding steps" in g.title.get_text()
+    g.word.value = "fac"
+    assert g.last_error is None and "'fac' (3 letters)" in g.title.get_text()
+    with pytest.raises(ValueError, match="1 to 4 classifiers"):
+        widgets.PaddingExplorer({}, None, ["a"], ["x"])
