@@ -169,3 +169,13 @@ def test_the_padding_explorer_reading(ch):
     assert "the first model's probabilities did not move at all" in text
     assert f"moved by up to {moved[reads]:.3f}, and its answer changed for {answers[reads]} of the 5 words" in text
     assert moved[reads] > 0.5 and answers[reads] >= 3
+
+
+def test_the_words_mistakes(ch):
+    """10-39c names the three most frequent mistakes of 10-39b's confusion matrix."""
+    m = ch.values["word_mistakes"]
+    assert list(m.items()) == [("it as es", 72), ("en as fr", 41), ("en as de", 31)]
+    text = ch.source("10-39c")
+    assert ("an Italian word read as Spanish (72 of the 400 Italian test words), then English words read as French "
+            "(41) and as German (31)") in text
+    assert int(np.sum(ch.values["word_confusion"])) == 2000
