@@ -349,13 +349,17 @@ def check_bidirectional_summary(answer):
         ]
 
         def explain(got=got, fwd_last=fwd_last, bwd_last=bwd_last, H=H):
-            arr = np.asarray(got, dtype=float)
-            if close(arr[:, :H], fwd_last):
-                return "the forward half (the first H features) is right; look at the backward half"
-            if close(arr[:, H:], bwd_last):
-                return "the backward half (the last H features) is right; look at the forward half"
-            return None
+            return which_half(np.asarray(got, dtype=float), fwd_last, bwd_last, H)
         compare(got, want, f"the summary ({label})", slips, letters="(B, 2H)", explain=explain)
+
+
+def which_half(arr, fwd, bwd, H):
+    """For a (B, 2H) answer that is wrong: which of its halves is right (forward first), as a sentence, or None."""
+    if close(arr[:, :H], fwd):
+        return "the forward half (the first H features) is right; look at the backward half"
+    if close(arr[:, H:], bwd):
+        return "the backward half (the last H features) is right; look at the forward half"
+    return None
 
 
 EXERCISES = {

@@ -13,6 +13,7 @@ final states of a bidirectional layer run with lengths.
 import numpy as np
 
 from .. import layers
+from .ch09 import which_half
 from .checking import Exercise, Probe, Wrong, close, compare, shape_of
 
 ZERO_BASED = "counting from 0, sequence b's real steps are t = 0 ... lengths[b] - 1"
@@ -282,13 +283,9 @@ def check_bidirectional_final(answer):
 
         def explain(got=got, fwd=fwd, bwd=bwd, out=out, lengths=lengths, H=H):
             arr = np.asarray(got, dtype=float)
-            if close(arr[:, :H], fwd):
-                return "the forward half (the first H features) is right; look at the backward half"
-            if close(arr[:, H:], bwd):
-                where = _rows_at(arr[:, :H], out[..., :H], lengths)
-                return ("the backward half (the last H features) is right; look at the forward half"
-                        + (f": {where}" if where else ""))
-            return None
+            half = which_half(arr, fwd, bwd, H)
+            where = half and half.endswith("forward half") and _rows_at(arr[:, :H], out[..., :H], lengths)
+            return half + (f": {where}" if where else "") if half else None
         compare(got, want, f"the returned array ({label})", slips, letters="(B, 2H)", explain=explain)
 
 
