@@ -39,7 +39,7 @@ DIGIT_MODELS = {
 }
 WORD_MODELS = {
     "LSTM, padding at the end, lengths": ("lstm", {}, "end"),
-    "LSTM, padding at the end, read after it": ("lstm", {}, "end, no lengths"),
+    "LSTM, padding at the end, reads the padding": ("lstm", {}, "end, no lengths"),
     "LSTM, padding at the start": ("lstm", {}, "start"),
     "LSTM, mean of h over the real steps": ("lstm", {"pool": "mean"}, "end"),
     "bidirectional LSTM, lengths": ("lstm", {"bidirectional": True}, "end"),

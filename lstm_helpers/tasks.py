@@ -155,7 +155,8 @@ def encode_words(words, alphabet, length, side="end"):
     alphabet : str or list of the letters, V of them (a letter not in it becomes all zeros)
     length : int, T: a longer word keeps its first T letters
     side : "end" (padding after the word: read it with ``lengths``) or "start" (before it, as Keras'
-        pad_sequences does by default)
+        pad_sequences does by default; Keras' default also cuts a long sequence at the start, while this
+        keeps a word's first T letters on either side)
 
     Returns
     -------

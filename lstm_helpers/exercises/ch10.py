@@ -293,9 +293,8 @@ EXERCISES = {
     "padding_mask": Exercise(
         check_padding_mask,
         "Compare each step's index t = 0 ... T - 1 with each sequence's length: with the padding at the end, a step "
-        "is real when its index is below the length (the indices start at 0). np.arange(T) gives the steps; give "
-        "lengths a second axis so that the comparison broadcasts to one row per sequence, then turn True/False "
-        "into 1.0/0.0. lengths may come as a list: np.asarray turns it into an array.",
+        "is real when its index is below the length (the indices start at 0). One comparison can do every row at "
+        "once if the shapes broadcast to (B, T).",
         "def padding_mask(lengths, T):\n"
         "    lengths = np.asarray(lengths)               # (B,) ints; a list works too\n"
         "    steps = np.arange(T)                        # (T,): t = 0 ... T - 1\n"
