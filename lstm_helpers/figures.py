@@ -5,6 +5,7 @@
 writes every figure as PNG and an index, images/README.md, with the alt text of
 each, for chapters read without a kernel (GitHub, a printout).
 """
+import functools
 import sys
 from pathlib import Path
 
@@ -44,6 +45,52 @@ def _gru_explorer():
            f"candidate reads r * h_(t-1) = {r.r[0] * h:.2f} joined with x_t, n = tanh(W_n [r * h_(t-1), x_t] + "
            f"b_n) = {r.n[0]:.2f}; the new state is h_t = z * h_(t-1) + (1 - z) * n = {r.z[0] * h:.2f} + "
            f"{(1 - r.z[0]) * r.n[0]:.2f} = {r.h[0]:.2f}.")
+    return g.image.value, alt
+
+
+@functools.lru_cache(maxsize=1)
+def _word_models():
+    """Chapter 10's two word classifiers (seed 0, its settings): one trained with each word's length, one trained
+    reading the padding to step 12; with the alphabet and the test words. About 10 s of training."""
+    from . import optim, tasks, train
+    from .model import SequenceModel
+    (words, y), (words_test, y_test) = tasks.load_words()
+    alphabet = sorted(set("".join(words)))
+    x, lengths = tasks.encode_words(words, alphabet, 12)
+    x = x.astype(np.float32)
+    models = {}
+    for label, reads_lengths in (("trained with lengths, given the length", True),
+                                 ("trained reading to step 12, reads to the end", False)):
+        rng = np.random.default_rng(0)
+        model = SequenceModel("lstm", len(alphabet), 48, 5, rng, loss="xent", dtype=np.float32)
+
+        def batch(rng=rng, reads_lengths=reads_lengths):
+            rows = rng.integers(0, len(x), 64)
+            return (x[rows], y[rows]) + ((lengths[rows],) if reads_lengths else ())
+        train.train(model, batch, 1500, optimizer=optim.Adam(model.params, lr=1e-2), clip=1.0, progress=False)
+        models[label] = (model, reads_lengths)
+    return models, alphabet, words_test, y_test
+
+
+def _padding_explorer():
+    from . import tasks, widgets
+    models, alphabet, words_test, y_test = _word_models()
+    examples = [next(w for w, y in zip(words_test, y_test) if y == k) for k in range(5)]
+    g = widgets.PaddingExplorer(models, lambda ws, T: tasks.encode_words(ws, alphabet, T), examples,
+                                tasks.WORD_LANGUAGES)
+    given, reads = models
+    # the first word and padding at which the two models disagree
+    word, pad = next((w, p) for w in examples for p in range(31)
+                     if np.argmax(g.probabilities(w, p)[given]) != np.argmax(g.probabilities(w, p)[reads]))
+    g.word.value, g.padding.value = word, pad
+    probs, L = g.probabilities(), tasks.WORD_LANGUAGES
+    lang = L[y_test[words_test.index(word)]]
+    said = {label: (L[int(np.argmax(p))], float(np.max(p))) for label, p in probs.items()}
+    alt = (f"Bars of the probabilities of the five languages en, de, fr, es and it for the test word '{word}' "
+           f"({lang}, {len(word)} letters) followed by {pad} padding steps, from two LSTMs of chapter 10. The model "
+           f"trained with each word's length and given it says {said[given][0]} with probability "
+           f"{said[given][1]:.2f}, whatever the padding; the model trained reading its padding to step 12 reads "
+           f"these {pad} steps too and says {said[reads][0]} with probability {said[reads][1]:.2f}.")
     return g.image.value, alt
 
 
@@ -155,6 +202,7 @@ FIGURES = {  # file stem -> a function returning (PNG bytes, alt text)
     "rows_as_steps": _drawing("rows_as_steps", diagrams.rows_as_steps),
     "gate_explorer": _gate_explorer,
     "gru_explorer": _gru_explorer,
+    "padding_explorer": _padding_explorer,
     "sequence_stepper": _sequence_stepper,
     "rnn_stepper": _rnn_stepper,
     "memory_stepper": _memory_stepper,

@@ -119,6 +119,13 @@ def test_the_bags(ch):
     n = ch.values["n_params"]
     n_pairs, n_lstm = n["bag of letters and letter pairs, one tanh layer"], n["LSTM, padding at the end, lengths"]
     assert f"parameters ({n_pairs:,} against {n_lstm:,})" in text and 5.5 < n_pairs / n_lstm < 6.5
+    from lstm_helpers import SequenceModel
+    rnn = SequenceModel("rnn", 48, 48, 5, np.random.default_rng(0))             # the table's RNN with lengths
+    n_bag = n["bag of letters, one tanh layer"]
+    assert sum(a.size for a in rnn.params.values()) == n_bag
+    rnn_acc = t["RNN, padding at the end, lengths"]
+    assert f"as many parameters as this bag ({n_bag:,}) and reached {_spread(rnn_acc)}" in text
+    assert abs(np.median(rnn_acc) - np.median(letters) - 0.15) < 0.02
     assert f"({_spread(pairs)} over three seeds) was ahead of the LSTM with lengths ({_spread(lstm)})" in ch.source("10-qa")
     summary = ch.source("10-sum")
     assert (f"an LSTM found the language of {_spread(lstm)} of the test words (chance 0.20), a plain RNN "
