@@ -23,7 +23,8 @@ import html
 from dataclasses import dataclass
 
 from . import ch00, ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10
-from .checking import Answer, NotAttempted, Wrong, describe, is_template
+from .checking import Answer, NotAttempted, Wrong, describe, is_template, text
+from ..i18n import tr
 
 # name -> Exercise(checker, hint, solution, call, returns, guarded), in the order of the chapters
 EXERCISES = {**ch00.EXERCISES, **ch01.EXERCISES, **ch02.EXERCISES, **ch03.EXERCISES, **ch04.EXERCISES,
@@ -55,66 +56,64 @@ class Result:
 
 
 def _hint_call(name):
-    return f'exercises.hint("{name}")'
+    """'exercises.hint("name") gives a hint', in the current language."""
+    return tr("exercises.hint_call", call=f'exercises.hint("{name}")')
 
 
 def _expected(exercise):
     if exercise.call:
-        return f"a function {exercise.call} that returns {exercise.returns}"
-    return exercise.returns
+        return tr("exercises.expects_function", call=exercise.call, returns=text(exercise.returns))
+    return text(exercise.returns)
 
 
 def _judge(name, exercise, answer):
     """The Result for ``answer``; may raise only from a bug in a checker (``check`` catches that)."""
     if answer is None or answer is Ellipsis:
-        return Result(name, "not attempted", f"replace the `...` with your answer, then run the cell again; "
-                                             f"the exercise expects {_expected(exercise)}; "
-                                             f"{_hint_call(name)} gives a hint")
+        return Result(name, "not attempted", tr("exercises.not_attempted_value", expected=_expected(exercise),
+                                                hint=_hint_call(name)))
     if exercise.call:
         if not callable(answer):
-            return Result(name, "wrong", f"the exercise expects {_expected(exercise)}; you passed "
-                                         f"{describe(answer)}. {_hint_call(name)} gives a hint.")
+            return Result(name, "wrong", tr("exercises.not_callable", expected=_expected(exercise),
+                                            got=describe(answer), hint=_hint_call(name)))
         if is_template(answer):
-            return Result(name, "not attempted", "replace the `...` (or the raise) with your code, then run the "
-                                                 f"cell again; {_hint_call(name)} gives a hint")
+            return Result(name, "not attempted", tr("exercises.not_attempted_template", hint=_hint_call(name)))
         answer = Answer(answer, exercise)
     try:
         exercise.checker(answer)
     except NotAttempted as exc:
-        return Result(name, "not attempted", f"{exc}; {_hint_call(name)} gives a hint")
+        return Result(name, "not attempted", tr("exercises.not_attempted", reason=exc, hint=_hint_call(name)))
     except Wrong as exc:
-        return Result(name, "wrong", f"{exc}. {_hint_call(name)} gives a hint.")
+        return Result(name, "wrong", tr("exercises.wrong", reason=exc, hint=_hint_call(name)))
     # a function is tried on several cases; a prediction is one value
-    return Result(name, "correct", "correct, on every case tried" if exercise.call else "correct")
+    return Result(name, "correct", tr("exercises.correct_every_case" if exercise.call else "exercises.correct"))
 
 
 def check(name, answer):
     """Check an answer; returns a Result (truthy when correct) that displays the verdict. Never raises."""
     exercise = EXERCISES.get(name) if isinstance(name, str) else None
     if exercise is None:
-        return Result(str(name), "wrong", f"there is no exercise named {name!r}; the exercises are {list(EXERCISES)}")
+        return Result(str(name), "wrong", tr("exercises.no_such_exercise", name=repr(name), names=list(EXERCISES)))
     try:
         return _judge(name, exercise, answer)
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # a checker tripped over an answer it did not foresee: still a Result
-        return Result(name, "wrong", f"the checker could not make sense of your answer ({type(exc).__name__}: "
-                                     f"{exc}); the exercise expects {_expected(exercise)}. "
-                                     f"{_hint_call(name)} gives a hint.")
+        return Result(name, "wrong", tr("exercises.checker_confused", error=f"{type(exc).__name__}: {exc}",
+                                        expected=_expected(exercise), hint=_hint_call(name)))
 
 
 def hint(name):
     """Print a hint for the exercise (without the answer)."""
     if not isinstance(name, str) or name not in EXERCISES:
-        print(f"there is no exercise named {name!r}; the exercises are {list(EXERCISES)}")
+        print(tr("exercises.no_such_exercise", name=repr(name), names=list(EXERCISES)))
         return
-    print(f"💡 {EXERCISES[name].hint}")
+    print(f"💡 {text(EXERCISES[name].hint)}")
 
 
 def solution(name):
     """Print the model solution (try first: check tells you what differs)."""
     if not isinstance(name, str) or name not in EXERCISES:
-        print(f"there is no exercise named {name!r}; the exercises are {list(EXERCISES)}")
+        print(tr("exercises.no_such_exercise", name=repr(name), names=list(EXERCISES)))
         return
     print(EXERCISES[name].solution)
 

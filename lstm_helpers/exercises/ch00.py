@@ -11,6 +11,7 @@ import numpy as np
 
 from .checking import Exercise, NotAttempted, Wrong, compare, describe
 from . import predict
+from ..i18n import table, tr
 
 SHAPES = ("one-to-one", "one-to-many", "many-to-one", "many-to-many (unaligned)", "many-to-many (aligned)")
 RIGHT = {"part-of-speech tagging": "many-to-many (aligned)",
@@ -21,7 +22,12 @@ RIGHT = {"part-of-speech tagging": "many-to-many (aligned)",
          "text-to-speech": "many-to-many (unaligned)",
          "tomorrow's temperature": "many-to-one",
          "an abnormal heartbeat, second by second": "many-to-many (aligned)"}
-_COUNT = {7: "seven", 8: "eight", 9: "nine"}.get(len(RIGHT), str(len(RIGHT)))
+
+
+def _count():
+    """How many applications, as the messages say it: "eight" in English."""
+    key = f"ex00.number_{len(RIGHT)}"
+    return tr(key) if key in table() else str(len(RIGHT))
 
 
 def _norm(text):
@@ -35,37 +41,33 @@ def _unanswered(value):
 
 def check_sequence_shapes(answer):
     if not isinstance(answer, dict):
-        raise Wrong(f"answer with a dict that maps each of the {_COUNT} applications to a shape (a string); "
-                    f"yours is {describe(answer)}")
+        raise Wrong(tr("ex00.shapes_not_a_dict", count=_count(), got=describe(answer)))
     if answer and set(answer) <= set(RIGHT) and all(_unanswered(v) for v in answer.values()):
-        raise NotAttempted("replace each `...` with one of the five shapes, then run the cell again")
+        raise NotAttempted(tr("ex00.shapes_not_attempted"))
     extra = sorted(map(str, set(answer) - set(RIGHT)))
     if extra:
-        raise Wrong(f"these keys are not among the {_COUNT} applications: {extra}; keep the template's keys as "
-                    "they are spelled")
+        raise Wrong(tr("ex00.shapes_extra_keys", count=_count(), extra=extra))
     missing = [k for k in RIGHT if k not in answer]
     if missing:
-        raise Wrong(f"these applications have no answer yet: {missing}")
+        raise Wrong(tr("ex00.shapes_missing", missing=missing))
     open_ = [k for k in RIGHT if _unanswered(answer[k])]
     if open_:
-        raise Wrong(f"these applications still have `...`: {open_}")
+        raise Wrong(tr("ex00.shapes_open", open=open_))
     not_text = [k for k in RIGHT if not isinstance(answer[k], str)]
     if not_text:
-        raise Wrong(f"answer each application with a string, one of {list(SHAPES)}; {not_text[0]!r} has "
-                    f"{describe(answer[not_text[0]])}")
+        raise Wrong(tr("ex00.shapes_not_text", shapes=list(SHAPES), app=repr(not_text[0]),
+                       got=describe(answer[not_text[0]])))
     options = {_norm(s) for s in SHAPES}
     vague = [k for k in RIGHT if _norm(answer[k]) == "many to many"]
     if vague:
-        raise Wrong(f"say which many-to-many: aligned (one output per input, as it comes in) or unaligned (the "
-                    f"outputs need not line up with the inputs); this is open for {vague}")
+        raise Wrong(tr("ex00.shapes_vague", vague=vague))
     unknown = [k for k in RIGHT if _norm(answer[k]) not in options]
     if unknown:
-        raise Wrong(f"the answers for {unknown} are not spelled as one of the five shapes {list(SHAPES)}")
+        raise Wrong(tr("ex00.shapes_unknown", unknown=unknown, shapes=list(SHAPES)))
     wrong = sum(_norm(answer[k]) != _norm(RIGHT[k]) for k in RIGHT)
     if wrong:
-        raise Wrong(f"{wrong} of the {len(RIGHT)} answers {'is' if wrong == 1 else 'are'} not right yet (the "
-                    "checker does not say which): ask of each application how many inputs come in, how many outputs "
-                    "go out, and whether output t belongs to input t")
+        raise Wrong(tr("ex00.shapes_wrong_one" if wrong == 1 else "ex00.shapes_wrong_many", wrong=wrong,
+                       n=len(RIGHT)))
 
 
 def _door(events):
@@ -97,38 +99,31 @@ def check_door_open(answer):
         out = answer(events.copy())
         want = _door(events)
         slips = [
-            (events, "that is the events themselves: the door stays open between the frame it opens and the "
-                     "frame it closes; keep a state from frame to frame"),
-            (np.cumsum(events), "that adds the events up: two opens in a row count 2 and a close on a closed door "
-                                "counts -1; the state is only open (1) or closed (0)"),
-            (np.clip(np.cumsum(events), 0, 1), "a running sum, even clipped to 0 ... 1, remembers how many opens "
-                                               "and closes came; a -1 must close the door whatever came before"),
-            (np.maximum.accumulate(events > 0).astype(int), "your door never closes: a -1 must set the state back "
-                                                            "to 0"),
-            (np.cumsum(events != 0) % 2, "your state flips at every event; an open on an open door leaves it open, "
-                                         "and a close on a closed door leaves it closed"),
-            (np.concatenate([[0], want[:-1]]), "off by one: the event of frame t already counts for frame t (update "
-                                               "the state first, then record it)"),
-            (np.concatenate([want[1:], want[-1:]]), "off by one: your state changes one frame early"),
-            (2 * want - 1, "closed is 0, not -1"),
-            (1 - want, "the other way round: 1 means open"),
+            (events, tr("ex00.door_events")),
+            (np.cumsum(events), tr("ex00.door_sum")),
+            (np.clip(np.cumsum(events), 0, 1), tr("ex00.door_clipped_sum")),
+            (np.maximum.accumulate(events > 0).astype(int), tr("ex00.door_never_closes")),
+            (np.cumsum(events != 0) % 2, tr("ex00.door_flips")),
+            (np.concatenate([[0], want[:-1]]), tr("ex00.door_late")),
+            (np.concatenate([want[1:], want[-1:]]), tr("ex00.door_early")),
+            (2 * want - 1, tr("ex00.door_minus_one")),
+            (1 - want, tr("ex00.door_inverted")),
         ]
-        compare(out, want, f"the array of states for a film of {T} frames", slips, letters="(T,)",
-                within=(0, 1, "each state is 0 or 1"))
+        compare(out, want, tr("ex00.door_what", T=T), slips, letters="(T,)",
+                within=(0, 1, tr("ex00.door_range")))
 
 
 def check_predict_state_size(answer):
-    predict.number(answer, 1, "the number of values in the state after frame 300", rel=0, slips=[
-        (300, "the state does not grow with the film: the same H numbers are overwritten at every frame"),
-        (600, "that is every number of the film; the state summarises it in a fixed size"),
-        (2, "D = 2 is the size of one frame; the state has H numbers"),
-        (301, "the state does not grow with the film: the same H numbers are overwritten at every frame")])
+    predict.number(answer, 1, tr("ex00.state_size_what"), rel=0, slips=[
+        (300, tr("ex00.state_size_grows")),
+        (600, tr("ex00.state_size_everything")),
+        (2, tr("ex00.state_size_frame")),
+        (301, tr("ex00.state_size_grows"))])
 
 EXERCISES = {
     "sequence_shapes": Exercise(
         check_sequence_shapes,
-        "Ask of each application: how many inputs come in, how many outputs go out, and does output t belong "
-        "to input t?",
+        "ex00.sequence_shapes_hint",
         'answer = {"part-of-speech tagging": "many-to-many (aligned)",\n'
         '          "summarising a news article": "many-to-many (unaligned)",\n'
         '          "the genre of a song": "many-to-one",\n'
@@ -137,20 +132,19 @@ EXERCISES = {
         '          "text-to-speech": "many-to-many (unaligned)",\n'
         '          "tomorrow\'s temperature": "many-to-one",\n'
         '          "an abnormal heartbeat, second by second": "many-to-many (aligned)"}',
-        returns="a dict: application -> one of the five shapes (a string)"),
+        returns="ex00.sequence_shapes_returns"),
     "door_open": Exercise(
         check_door_open,
-        "Carry one number from frame to frame: is the door open (1) or closed (0)? It starts at 0. At each "
-        "frame, +1 sets it to 1, -1 sets it to 0, 0 leaves it as it is; then record it.",
+        "ex00.door_open_hint",
         "def door_open(events):\n    state, out = 0, []\n    for e in events:\n"
         "        if e == 1:\n            state = 1      # write\n"
         "        elif e == -1:\n            state = 0      # erase\n"
         "        out.append(state)\n    return np.array(out)",
         call="door_open(events)",
-        returns="an array of 0s and 1s as long as events"),
+        returns="ex00.door_open_returns"),
     "predict_state_size": Exercise(
         check_predict_state_size,
-        "h_t has shape (B, H) at every step, whatever t is; here B = 1 film and H = 1 unit.",
+        "ex00.predict_state_size_hint",
         "prediction = 1",
-        returns="one number: your prediction"),
+        returns="exercises.returns_prediction"),
 }

@@ -10,6 +10,7 @@ from ..activations import sigmoid
 from .checking import Exercise, cases, compare
 from . import predict
 from .slips import update_slips
+from ..i18n import tr
 
 
 def check_apply_gate(answer):
@@ -19,16 +20,15 @@ def check_apply_gate(answer):
         v, z = rng.standard_normal(shape), 3 * rng.standard_normal(shape)
         z.flat[0] = -40.0  # a gate nearly shut: a naive 1 / (1 + exp(-z)) still gives 0 here
         out = answer(v, z)
-        slips = [(np.tanh(z) * v, "a gate uses the sigmoid (values between 0 and 1), not tanh"),
-                 (z * v, "the gate's layer is sigmoid(z), not z itself"),
-                 (sigmoid(z) + v, "a gate multiplies pointwise; it does not add"),
-                 (sigmoid(v) * z, "v is the vector let through, z the gate's pre-activation: the sigmoid acts on z"),
-                 (sigmoid(z * v), "the sigmoid acts on z alone; what it gives then multiplies v"),
-                 (sigmoid(z), "return the vector let through, not the gate alone"),
-                 (sigmoid(-z) * v, "that is 1 - sigmoid(z): mind the sign, sigmoid(z) = 1 / (1 + exp(-z)) "
-                                   "grows with z"),
-                 (np.maximum(z, 0) * v, "a gate uses the sigmoid (values between 0 and 1), not a ReLU")]
-        compare(out, sigmoid(z) * v, f"the gated vector (for v and z of shape {shape})", slips)
+        slips = [(np.tanh(z) * v, tr("ex03.gate_tanh")),
+                 (z * v, tr("ex03.gate_no_sigmoid")),
+                 (sigmoid(z) + v, tr("ex03.gate_added")),
+                 (sigmoid(v) * z, tr("ex03.gate_swapped")),
+                 (sigmoid(z * v), tr("ex03.gate_of_product")),
+                 (sigmoid(z), tr("ex03.gate_alone")),
+                 (sigmoid(-z) * v, tr("exercises.flipped_sigmoid")),
+                 (np.maximum(z, 0) * v, tr("ex03.gate_relu"))]
+        compare(out, sigmoid(z) * v, tr("ex03.gate_what", shape=shape), slips)
 
 
 def check_cell_update(answer):
@@ -39,40 +39,39 @@ def check_cell_update(answer):
         out = answer(f, i, g, c_prev)
         p = lstm.init_params(1, case.H, rng)
         want = lstm.step(p, np.zeros((case.B, 1)), np.zeros(shape), c_prev, force={"f": f, "i": i, "g": g}).c
-        compare(out, want, f"C_t (for arrays of shape {shape})", update_slips(f, i, g, c_prev))
+        compare(out, want, tr("ex03.update_what", shape=shape), update_slips(f, i, g, c_prev))
 
 
 
 def check_predict_conveyor(answer):
     predict.number(answer, 0.7 * 0.99 ** 50, "C_50", slips=[
-        (0.7, "f = 0.99 is close to 1 but not 1: the cell keeps 0.99 of its value at every step, and 50 steps "
-              "compound"),
-        (0.7 * (1 - 50 * 0.01), "the losses compound: each step keeps 0.99 of what is left, not of C_0"),
-        (0.99 ** 50, "that is the share of C_0 that is kept; C_50 starts from C_0 = 0.7"),
-        (0.0, "i = 0 writes nothing new, but f = 0.99 keeps most of the old value at each step"),
-        (0.7 * 0.9 ** 50, "the forget gate is forced to 0.99, not 0.9"),
-        (0.7 ** 50, "at every step the cell is multiplied by f = 0.99, not by 0.7"),
-        (0.7 * 0.99 * 50, "nothing is added: with i = 0 the cell only keeps what it has")])
+        (0.7, tr("ex03.conveyor_one")),
+        (0.7 * (1 - 50 * 0.01), tr("ex03.conveyor_linear")),
+        (0.99 ** 50, tr("ex03.conveyor_share")),
+        (0.0, tr("ex03.conveyor_zero")),
+        (0.7 * 0.9 ** 50, tr("ex03.conveyor_09")),
+        (0.7 ** 50, tr("ex03.conveyor_07")),
+        (0.7 * 0.99 * 50, tr("ex03.conveyor_added"))])
 
 
 EXERCISES = {
     "apply_gate": Exercise(
         check_apply_gate,
-        "A gate is a sigmoid layer (values between 0 and 1) and a pointwise multiplication.",
+        "ex03.apply_gate_hint",
         "def apply_gate(v, z):\n    return 1 / (1 + np.exp(-z)) * v",
         call="apply_gate(v, z)",
-        returns="the gated vector, an array of the shape of v",
+        returns="ex03.apply_gate_returns",
         guarded=("lstm.step", "lstm.forward")),
     "cell_update": Exercise(
         check_cell_update,
-        "The old state, scaled by what is kept, plus the candidate, scaled by what is written.",
+        "ex03.cell_update_hint",
         "def cell_update(f, i, g, c_prev):\n    return f * c_prev + i * g",
         call="cell_update(f, i, g, c_prev)",
-        returns="C_t, an array of the shape of c_prev",
+        returns="ex03.cell_update_returns",
         guarded=("lstm.step", "lstm.forward")),
     "predict_conveyor": Exercise(
         check_predict_conveyor,
-        "C_t = f * C_(t-1) + i * C~_t, with f = 0.99 and i = 0 at every step.",
+        "ex03.predict_conveyor_hint",
         "prediction = 0.7 * 0.99 ** 50  # 0.42: even f = 0.99 loses nearly 40 % of C_0 over 50 steps",
-        returns="one number: your prediction"),
+        returns="exercises.returns_prediction"),
 }

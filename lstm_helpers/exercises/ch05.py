@@ -9,7 +9,8 @@ from .. import lstm
 from .checking import Exercise, Probe, Wrong, cases, compare, shape_of
 from . import predict
 from .diagnose import has_shape, layer_probes, narrow_cell, narrow_layer
-from .slips import ACTS, ORDER_SLIP, cell_slips, layer
+from .slips import ACTS, cell_slips, layer, order_slip
+from ..i18n import tr
 
 
 def _params(case, biases):
@@ -20,12 +21,9 @@ def _params(case, biases):
     return p
 
 
-STACKED_WEIGHT_SLIP = ("your code runs only with the weights transposed: W has shape (2H, H + D), one row per unit of "
-                       "the two layers, and a batch of rows [h_{t-1}, x_t], shape (B, H + D), meets it as W.T")
-BY_COLUMNS_SLIP = ("your code splits W by columns; the two layers are stacked by rows: W's first H rows are W_i, its "
-                   "last H rows W_c, each of shape (H, H + D) (and b likewise)")
-HALVES_SLIP = ("the halves are the wrong way round: the first H rows of W (and entries of b) are the input gate's, "
-               "which takes the sigmoid; the last H are the candidate's, which takes tanh")
+# keys: a probe's explanation is looked up when it is shown
+STACKED_WEIGHT_SLIP = "ex05.stacked_weight_slip"
+BY_COLUMNS_SLIP = "ex05.by_columns_slip"
 
 
 def check_written(answer):
@@ -45,26 +43,23 @@ def check_written(answer):
                                     Probe((by_columns, b, x, h), BY_COLUMNS_SLIP, has_shape((B, H))),
                                     *layer_probes(args, roles, (B, H))[1:]])  # one example; inputs as columns
         if shape_of(out) == (2, B, H):
-            raise Wrong(f"you return two arrays of shape (B, H) ({case.label}); return one: what the step writes "
-                        "into the cell, i_t * C~_t")
+            raise Wrong(tr("ex05.written_two_arrays", label=case.label))
 
         def product(i_act="sigmoid", g_act="tanh", **slip):
             """i_t * C~_t from the halves of W and b, with a slip switched on."""
             return layer(W[:H], b[:H], x, h, ACTS[i_act], **slip) * layer(W[H:], b[H:], x, h, ACTS[g_act], **slip)
         i, g = layer(W[:H], b[:H], x, h, ACTS["sigmoid"]), layer(W[H:], b[H:], x, h, ACTS["tanh"])
-        slips = [(product("tanh", "sigmoid"), HALVES_SLIP),
-                 (product("sigmoid", "sigmoid"), "the candidate C~_t is not a gate: it uses tanh (values between -1 "
-                                                 "and 1), not the sigmoid"),
-                 (product("tanh", "tanh"), "the input gate i_t is a gate: it uses the sigmoid (values between 0 and "
-                                           "1), not tanh"),
-                 (i + g, "the input gate scales the candidate: what is written is a product, not a sum"),
-                 (i, "that is the input gate alone, how much is written; it scales the candidate C~_t"),
-                 (g, "that is the candidate alone, what could be written; the input gate scales it"),
-                 (product(order="xh"), ORDER_SLIP),
-                 (product(bias=False), "the bias b is missing"),
-                 (product("identity", "identity"), "the activations (the sigmoid and tanh) are missing")]
-        compare(out, reference(*args), f"i_t * C~_t ({case.label})", slips,
-                within=(-1, 1, "a gate in (0, 1) times a candidate in (-1, 1)"), letters="(B, H)",
+        slips = [(product("tanh", "sigmoid"), tr("ex05.halves_swapped")),
+                 (product("sigmoid", "sigmoid"), tr("exercises.candidate_not_sigmoid")),
+                 (product("tanh", "tanh"), tr("exercises.gate_not_tanh", gate=tr("exercises.word_i"))),
+                 (i + g, tr("ex05.written_sum")),
+                 (i, tr("ex05.written_gate_alone")),
+                 (g, tr("ex05.written_candidate_alone")),
+                 (product(order="xh"), order_slip()),
+                 (product(bias=False), tr("exercises.bias_missing", bias="b")),
+                 (product("identity", "identity"), tr("ex05.written_no_acts"))]
+        compare(out, reference(*args), tr("ex05.written_what", label=case.label), slips,
+                within=(-1, 1, tr("ex05.written_range")), letters="(B, H)",
                 explain=narrow_layer(answer, args, roles, reference, weight="W", bias="b"))
 
 
@@ -78,25 +73,24 @@ def check_cell_state(answer):
             return lstm.step(p, x, h, c).c
         args, roles = (p, x, h, c), ("p", "x", "h", "c")
         out = answer(*args, probes=layer_probes(args, roles, (B, H)))
-        compare(out, reference(*args), f"C_t ({case.label})",
-                cell_slips(p, x, h, c) + [(lstm.step(p, x, h, c).h, "return the new cell state C_t, not h_t")],
+        compare(out, reference(*args), tr("ex05.cell_what", label=case.label),
+                cell_slips(p, x, h, c) + [(lstm.step(p, x, h, c).h, tr("ex05.cell_is_h"))],
                 letters="(B, H)", explain=narrow_cell(answer, p, x, h, c, reference))
 
 
 
 def check_predict_accumulate(answer):
     predict.number(answer, 2.0, "C_4", rel=0, abs_tol=1e-6, slips=[
-        (0.5, "f = 1 keeps what is there: each step adds, it does not overwrite"),
-        (0.5 ** 4, "the candidate is added at each step, not multiplied"),
-        (1.5, "count the steps: four writes of 0.5"),
-        (2.5, "count the steps: four writes of 0.5, starting from C_0 = 0"),
-        (0.0, "i = 1 writes the whole candidate at every step")])
+        (0.5, tr("ex05.accumulate_overwrite")),
+        (0.5 ** 4, tr("ex05.accumulate_multiplied")),
+        (1.5, tr("ex05.accumulate_count")),
+        (2.5, tr("ex05.accumulate_count_from_zero")),
+        (0.0, tr("ex05.accumulate_zero"))])
 
 EXERCISES = {
     "written": Exercise(
         check_written,
-        "One product for both layers: z = [h_prev, x_t] W^T + b has 2H columns, the input gate's H first, then the "
-        "candidate's H. The sigmoid on the first half, tanh on the second; what is written is their product.",
+        "ex05.written_hint",
         "def written(W, b, x_t, h_prev):\n"
         "    H = h_prev.shape[1]\n"
         "    hx = np.concatenate([h_prev, x_t], axis=1)      # (B, H + D)\n"
@@ -105,12 +99,11 @@ EXERCISES = {
         "    g_t = np.tanh(z[:, H:])                          # (B, H), in (-1, 1)\n"
         "    return i_t * g_t                                 # (B, H)",
         call="written(W, b, x_t, h_prev)",
-        returns="i_t * C~_t, an array of shape (B, H)",
+        returns="ex05.written_returns",
         guarded=("lstm.step", "lstm.forward")),
     "cell_state": Exercise(
         check_cell_state,
-        "Compute f_t, i_t and C~_t from [h_prev, x_t] with their own weights, then "
-        "C_t = f_t * C_{t-1} + i_t * C~_t, entry by entry.",
+        "ex05.cell_state_hint",
         "def cell_state(p, x_t, h_prev, c_prev):\n"
         "    hx = np.concatenate([h_prev, x_t], axis=1)                # (B, H + D)\n"
         "    sigmoid = lambda z: 1 / (1 + np.exp(-z))\n"
@@ -119,11 +112,11 @@ EXERCISES = {
         "    g = np.tanh(hx @ p[\"W_c\"].T + p[\"b_c\"])\n"
         "    return f * c_prev + i * g                                   # (B, H)",
         call="cell_state(p, x_t, h_prev, c_prev)",
-        returns="C_t, an array of shape (B, H)",
+        returns="ex05.cell_state_returns",
         guarded=("lstm.step", "lstm.forward")),
     "predict_accumulate": Exercise(
         check_predict_accumulate,
-        "C_t = f * C_(t-1) + i * C~_t with f = i = 1: each step adds C~_t to the cell.",
+        "ex05.predict_accumulate_hint",
         "prediction = 2.0",
-        returns="one number: your prediction"),
+        returns="exercises.returns_prediction"),
 }

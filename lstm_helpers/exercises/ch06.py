@@ -11,14 +11,14 @@ import numpy as np
 
 from .. import lstm
 from ..activations import sigmoid
+from ..i18n import tr
 from .checking import Exercise, Probe, Wrong, as_pair, as_whole_number, cases, close, compare, shape_of
-from . import predict
-from .diagnose import WEIGHT_SLIP, has_shape, layer_probes, narrow, narrow_cell
+from . import diagnose, predict
+from .diagnose import has_shape, layer_probes, narrow, narrow_cell
 from .slips import cell_slips, hidden_slips, layer, layer_slips, lstm_gates, readout, update
 
+# the texts a student reads are in lstm_helpers/texts/ex06.toml, looked up when shown
 FUSED_ORDER = ("f", "i", "o", "c")  # the row blocks of the stacked weight, as lstm.py stacks them (c: the candidate)
-STACKED_WEIGHT_SLIP = ("your code runs only with W transposed: W has shape (4H, H + D), one row per unit of the four "
-                       "layers, and a batch of rows [h_{t-1}, x_t], shape (B, H + D), meets it as W.T")
 
 
 def _params(case):
@@ -53,20 +53,17 @@ def check_hidden_states(answer):
         run, _ = lstm.forward(p, xs, h0, 2 * rng.standard_normal((B, H)))
         cs, want = run.c, run.h                                       # (B, T, H) each
         args = (p["W_o"], p["b_o"], xs, h0, cs)
-        out = answer(*args, probes=[Probe((p["W_o"].T,) + args[1:], WEIGHT_SLIP, has_shape((B, T, H)))])
+        out = answer(*args, probes=[Probe((p["W_o"].T,) + args[1:], diagnose.WEIGHT_SLIP, has_shape((B, T, H)))])
         shape = shape_of(out)
         if shape == (B, H):
-            raise Wrong(f"hs has shape (B, H) = {shape}, one step's h: return h_t for every step, (B, T, H) "
-                        f"({case.label}, T={T})")
+            raise Wrong(tr("ex06.shape_bh", shape=shape, label=case.label, T=T))
         if shape == (T, B, H):
-            raise Wrong(f"hs has shape (T, B, H) = {shape}: the time axis comes second, as in xs and cs, so hs is "
-                        f"(B, T, H); stack the steps along axis 1 ({case.label}, T={T})")
+            raise Wrong(tr("ex06.shape_tbh", shape=shape, label=case.label, T=T))
         o1, c1 = run.o[:, 0], cs[:, 0]
         gate_whys = [why for _, why in layer_slips(*args[:2], xs[:, 0], h0, "sigmoid", "the output gate", "b_o")]
         read_whys = [why for _, why in hidden_slips(o1, c1)]
-        c_before = "h_t reads out the new cell state C_t, cs[:, t - 1], not C_{t-1}"
-        slips = ([(_hidden_run(*args, feed_back=False), "the output gate of step t reads h_{t-1}, the h the step "
-                                                        "before computed; h_0 only at step 1")]
+        c_before = tr("ex06.c_before")
+        slips = ([(_hidden_run(*args, feed_back=False), tr("ex06.h0_every_step"))]
                  + [(_hidden_run(*args[:4], np.roll(cs, 1, axis=1)), c_before),
                     (_hidden_run(*args[:4], np.concatenate([np.zeros_like(cs[:, :1]), cs[:, :-1]], axis=1)),
                      c_before)]
@@ -76,12 +73,10 @@ def check_hidden_states(answer):
         def explain(out=out, want=want):
             first = np.asarray(out, dtype=float)[:, 0]
             if close(first, want[:, 0]):
-                return ("your h_1 is right and later steps differ: look at what each step feeds the next "
-                        "(the output gate of step t reads h_{t-1})")
-            return "your h_1 already differs: look at the output gate and the read-out of step 1"
-        compare(out, want, f"hs ({case.label}, T={T})", slips,
-                within=(-1, 1, "o_t, between 0 and 1, times tanh(C_t), between -1 and 1"), letters="(B, T, H)",
-                explain=explain)
+                return tr("ex06.later_steps_differ")
+            return tr("ex06.h1_differs")
+        compare(out, want, tr("ex06.what_hs", label=case.label, T=T), slips, within=(-1, 1, tr("ex06.within_h")),
+                letters="(B, T, H)", explain=explain)
 
 
 # --- a whole step from one stacked weight ---
@@ -106,18 +101,13 @@ def _order_name(order):
 
 def _reading_slips(p, x, h, c_prev):
     """((h_t, C_t), explanation) for an answer that splits the stacked weight the wrong way."""
-    named = {("i", "f", "c", "o"): "that is PyTorch's order, i, f, g, o; the blocks here are stacked f, i, o, C~ "
-                                   "(the three sigmoids side by side), as in lstm.py",
-             ("f", "i", "c", "o"): "that is the order of the equations, f, i, C~, o; the blocks here are stacked f, "
-                                   "i, o, C~ (the three sigmoids side by side), as in lstm.py"}
+    named = {("i", "f", "c", "o"): "ex06.order_pytorch", ("f", "i", "c", "o"): "ex06.order_equations"}
     out = []
     for order in itertools.permutations(FUSED_ORDER):
         if order != FUSED_ORDER:
-            why = named.get(order, f"your code reads the four blocks as {_order_name(order)}; they are stacked f, "
-                                   "i, o, C~ from the top")
+            why = tr(named[order]) if order in named else tr("ex06.order_other", order=_order_name(order))
             out.append((_read_as(p, order), why))
-    out.append((_read_as(p, interleaved=True), "the four layers are consecutive blocks of H rows (rows 0:H the "
-                                               "forget gate, H:2H the input gate, ...), not interleaved unit by unit"))
+    out.append((_read_as(p, interleaved=True), tr("ex06.interleaved")))
     slips = []
     for q, why in out:
         g = lstm_gates(q, x, h)
@@ -149,31 +139,27 @@ def check_lstm_step_fused(answer):
             return s.h, s.c
         s = lstm.step(p, x, h, c)
         probes = layer_probes(args, roles, (B, H), pair=True)
-        probes[0] = probes[0]._replace(explanation=STACKED_WEIGHT_SLIP)
+        probes[0] = probes[0]._replace(explanation=tr("ex06.stacked_weight_slip"))
         out = as_pair(answer(*args, probes=probes), "(h_t, c_t)")
         reading = _reading_slips(p, x, h, c)
         fused = _Fused(answer)
-        compare(out[1], s.c, f"c_t ({case.label})",
-                [(s.h, "the pair is (h_t, c_t): the hidden state first")]
+        compare(out[1], s.c, tr("ex06.what_label", name="c_t", label=case.label),
+                [(s.h, tr("ex06.pair_h_first"))]
                 + [(value[1], why) for value, why in reading] + cell_slips(p, x, h, c),
                 letters="(B, H)", explain=narrow_cell(fused, p, x, h, c, lambda *a: reference(*a)[1],
                                                       pick=lambda o: o[1]))
         o_slips = [(gates["o"] * np.tanh(s.c), why) for gates, why in
-                   [(lstm_gates(p, x, h, acts={"o": "tanh"}), "the output gate o_t is a gate: it uses the sigmoid "
-                                                              "(values between 0 and 1), not tanh"),
-                    (lstm_gates(p, x, h, no_bias="o"), "the output gate's bias (rows 2H:3H of b) is missing"),
-                    (lstm_gates(p, x, h, acts={"o": "flipped sigmoid"}), "that is 1 - sigmoid(z) for o_t: mind the "
-                                                                         "sign in the sigmoid")]]
+                   [(lstm_gates(p, x, h, acts={"o": "tanh"}), tr("ex06.o_sigmoid")),
+                    (lstm_gates(p, x, h, no_bias="o"), tr("ex06.o_no_bias")),
+                    (lstm_gates(p, x, h, acts={"o": "flipped sigmoid"}), tr("ex06.o_flipped"))]]
         half = {**p, "W_o": np.zeros_like(p["W_o"]), "b_o": np.zeros_like(p["b_o"])}  # o_t = 1/2 everywhere
         explain_h = lambda: narrow(
-            fused, [((half, x, h, c), "even with o_t = 1/2 everywhere your h_t differs: look at how C_t is read out")],
-            lambda *a: reference(*a)[0], pick=lambda o: o[0],
-            all_right="with o_t = 1/2 everywhere your h_t is right: look at the output gate o_t, rows 2H:3H")
-        compare(out[0], s.h, f"h_t ({case.label})",
-                [(s.c, "the pair is (h_t, c_t): the hidden state first")]
+            fused, [((half, x, h, c), tr("ex06.half_differs"))],
+            lambda *a: reference(*a)[0], pick=lambda o: o[0], all_right=tr("ex06.half_right"))
+        compare(out[0], s.h, tr("ex06.what_label", name="h_t", label=case.label),
+                [(s.c, tr("ex06.pair_h_first"))]
                 + [(value[0], why) for value, why in reading] + hidden_slips(s.o, s.c, c) + o_slips,
-                within=(-1, 1, "o_t, between 0 and 1, times tanh(C_t), between -1 and 1"), letters="(B, H)",
-                explain=explain_h)
+                within=(-1, 1, tr("ex06.within_h")), letters="(B, H)", explain=explain_h)
 
 
 # --- counting PyTorch's parameters ---
@@ -181,42 +167,37 @@ def check_lstm_step_fused(answer):
 def check_pytorch_lstm_param_count(answer):
     # (5, 3, 2) first: there every slip has its own count; L = 1 once, where the layers above do not show
     for D, H, L in ((5, 3, 2), (10, 20, 1), (1, 1, 3), (7, 4, 3), (128, 256, 2)):
-        out = as_whole_number(answer(D, H, L), f"the count for D={D}, H={H}, L={L}")
+        out = as_whole_number(answer(D, H, L), tr("ex06.count_what", D=D, H=H, L=L))
         first, above = 4 * (H * (D + H) + 2 * H), 4 * (H * 2 * H + 2 * H)  # layer 1 reads D, the others H
         want = first + (L - 1) * above
         if out == want:
             continue
         known = {
-            4 * (H * (D + H) + H) + (L - 1) * 4 * (H * 2 * H + H):
-                "that is our count, one bias per block; PyTorch keeps two, bias_ih and bias_hh",
-            L * first: "every layer above the first reads the H outputs of the layer below, not the D inputs",
-            first: f"that is one layer; num_layers={L} stacks {L} of them",
-            first + L * above: "L - 1 layers sit above the first, not L",
-            first + (L - 1) * 4 * (H * H + 2 * H): "a layer above the first reads the H outputs from below and its "
-                                                   "own h_{t-1}: H + H columns",
-            3 * (H * (D + H) + 2 * H) + (L - 1) * 3 * (H * 2 * H + 2 * H):
-                "that is three blocks per layer (a GRU's count); the LSTM has four: i, f, g, o",
-            (H * (D + H) + 2 * H) + (L - 1) * (H * 2 * H + 2 * H):
-                "that is nn.RNN's count, one block per layer; the LSTM has four: i, f, g, o",
-            4 * H * (D + H) + (L - 1) * 4 * H * 2 * H: "the biases are missing: two vectors of 4H in every layer"}
-        raise Wrong(f"for D={D}, H={H}, L={L} you return {out}; " +
-                    known.get(out, "count each layer's two weights and two biases from their shapes"))
+            4 * (H * (D + H) + H) + (L - 1) * 4 * (H * 2 * H + H): ("count_one_bias", {}),
+            L * first: ("count_reads_d", {}),
+            first: ("count_one_layer", {"L": L}),
+            first + L * above: ("count_l_layers", {}),
+            first + (L - 1) * 4 * (H * H + 2 * H): ("count_h_plus_h", {}),
+            3 * (H * (D + H) + 2 * H) + (L - 1) * 3 * (H * 2 * H + 2 * H): ("count_gru", {}),
+            (H * (D + H) + 2 * H) + (L - 1) * (H * 2 * H + 2 * H): ("count_rnn", {}),
+            4 * H * (D + H) + (L - 1) * 4 * H * 2 * H: ("count_no_bias", {})}
+        key, fields = known.get(out, ("count_default", {}))
+        raise Wrong(tr("ex06.count_wrong", D=D, H=H, L=L, out=out, why=tr(f"ex06.{key}", **fields)))
 
 
 
 def check_predict_h(answer):
     predict.number(answer, 0.5 * float(np.tanh(100.0)), "h_t", slips=[
-        (50.0, "h_t = o_t * tanh(C_t): the cell state is squashed by tanh first"),
-        (1.0, "the output gate still scales tanh(C_t)"),
-        (100.0, "h_t = o_t * tanh(C_t): the cell state is squashed by tanh first, then scaled by o_t"),
-        (float(sigmoid(0.5)), "o_t = 0.5 is the gate's value already: do not apply the sigmoid again"),
-        (0.0, "tanh(100) is not 0: it is as close to 1 as a float can tell")])
+        (50.0, tr("ex06.h_squashed")),
+        (1.0, tr("ex06.h_still_scales")),
+        (100.0, tr("ex06.h_squashed_then")),
+        (float(sigmoid(0.5)), tr("ex06.h_sigmoid_again")),
+        (0.0, tr("ex06.h_not_zero"))])
 
 EXERCISES = {
     "hidden_states": Exercise(
         check_hidden_states,
-        "Loop over the steps: step t computes o_t from [h_{t-1}, x_t] (sigmoid, W_o, b_o), then h_t = o_t * "
-        "tanh(C_t) with C_t = cs[:, t - 1]; that h_t is the next step's h_{t-1}. Stack the h_t along axis 1.",
+        "ex06.hint_hidden_states",
         "def hidden_states(W_o, b_o, xs, h0, cs):\n"
         "    h, hs = h0, []\n"
         "    for t in range(xs.shape[1]):                                # row t is step t + 1\n"
@@ -226,13 +207,11 @@ EXERCISES = {
         "        hs.append(h)\n"
         "    return np.stack(hs, axis=1)                                 # (B, T, H)",
         call="hidden_states(W_o, b_o, xs, h0, cs)",
-        returns="hs, an array of shape (B, T, H)",
+        returns="ex06.returns_hidden_states",
         guarded=("lstm.step", "lstm.forward")),
     "lstm_step_fused": Exercise(
         check_lstm_step_fused,
-        "z = [h_prev, x_t] @ W.T + b is (B, 4H); its column blocks of H are the forget gate, the input gate, the "
-        "output gate and the candidate, in that order. Sigmoid on the three gates, tanh on the candidate, then "
-        "the usual update and read-out. Return (h_t, c_t).",
+        "ex06.hint_lstm_step_fused",
         "def lstm_step_fused(W, b, x_t, h_prev, c_prev):\n"
         "    H = h_prev.shape[1]\n"
         "    z = np.concatenate([h_prev, x_t], axis=1) @ W.T + b   # (B, 4H): one matrix product\n"
@@ -242,22 +221,21 @@ EXERCISES = {
         "    c_t = f * c_prev + i * g\n"
         "    return o * np.tanh(c_t), c_t",
         call="lstm_step_fused(W, b, x_t, h_prev, c_prev)",
-        returns="the pair (h_t, c_t), each an array of shape (B, H)",
+        returns="ex06.returns_lstm_step_fused",
         guarded=("lstm.step", "lstm.forward")),
     "pytorch_lstm_param_count": Exercise(
         check_pytorch_lstm_param_count,
-        "Per layer: four blocks (i, f, g, o), each with an input weight, a recurrent weight (H x H) and two "
-        "biases of H. Layer 1's input weight has D columns; every layer above reads the H outputs below it.",
+        "ex06.hint_pytorch_lstm_param_count",
         "def pytorch_lstm_param_count(D, H, L):\n"
         "    first = 4 * (H * (D + H) + 2 * H)       # reads x_t: D inputs\n"
         "    above = 4 * (H * (H + H) + 2 * H)       # reads the h_t of the layer below: H inputs\n"
         "    return first + (L - 1) * above",
         call="pytorch_lstm_param_count(D, H, L)",
-        returns="a whole number",
+        returns="ex06.returns_count",
         guarded=("lstm.init_params",)),
     "predict_h": Exercise(
         check_predict_h,
-        "h_t = o_t * tanh(C_t); tanh of a large number is very close to 1.",
+        "ex06.hint_predict_h",
         "prediction = 0.5",
-        returns="one number: your prediction"),
+        returns="ex06.returns_prediction"),
 }

@@ -17,11 +17,22 @@ import itertools
 import numpy as np
 
 from .. import frameworks, gru, layers
+from ..i18n import tr
+from . import slips as common_slips
 from .checking import Exercise, Probe, Wrong, as_array, cases, close, compare, describe, shape_of
 from .diagnose import layer_probes, narrow
-from .slips import ACTS, ORDER_SLIP
+from .slips import ACTS
 
-GATE = {"z": "the update gate z", "r": "the reset gate r", "n": "the candidate n"}
+# the texts a student reads are in lstm_helpers/texts/ex09.toml, looked up when shown; the lists of slips below
+# hold their keys (or (key, fields), a field's callable evaluated when shown), read by _say
+
+
+def _say(why):
+    """The text of a slip's explanation in the current language: ``why`` is a key of the table or (key, fields)."""
+    if isinstance(why, tuple):
+        key, fields = why
+        return tr(key, **{k: v() if callable(v) else v for k, v in fields.items()})
+    return tr(why)
 
 
 # --- one GRU step ---
@@ -72,39 +83,29 @@ def _gru(q, x, h, order="hx", acts=None, reset="before", mix="cho", swap_rz=Fals
     return value if value.shape == h.shape else None
 
 
-AFTER = ("the reset gate acts before W_n's product here (Cho's form): the candidate reads [r * h_{t-1}, x_t]. "
-         "Multiplying W_n's product with h_{t-1} by r, b_n outside, is PyTorch's form (the reset after the "
-         "product), a different function")
-GRU_SLIPS = [
-    (dict(mix="colah"), "h_t = z * h_{t-1} + (1 - z) * n_t here, z being the part of h_{t-1} kept; yours is "
-                        "(1 - z) * h_{t-1} + z * n_t, colah's convention: that is colah's z, which is 1 - z here"),
-    (dict(reset="after"), AFTER),
-    (dict(reset="after, b_n inside"), AFTER.replace(", b_n outside,", "")),
-    (dict(reset="all"), "the reset gate scales h_{t-1} only: the candidate reads [r * h_{t-1}, x_t], x_t as it is"),
-    (dict(reset="none"), "the reset gate is missing: the candidate reads [r * h_{t-1}, x_t], not [h_{t-1}, x_t]"),
-    (dict(order="xh"), ORDER_SLIP + " (for the candidate, on r * h_{t-1})"),
-    (dict(acts={"n": "sigmoid"}), "the candidate n_t is not a gate: it uses tanh (values between -1 and 1), not the "
-                                  "sigmoid"),
-    (dict(acts={"z": "tanh"}), "the update gate z is a gate: it uses the sigmoid (values between 0 and 1), not tanh"),
-    (dict(acts={"r": "tanh"}), "the reset gate r is a gate: it uses the sigmoid (values between 0 and 1), not tanh"),
-    (dict(acts={"z": "tanh", "r": "tanh"}), "the gates z and r use the sigmoid (values between 0 and 1), not tanh"),
-    (dict(acts={"z": "tanh", "r": "tanh", "n": "sigmoid"}), "the sigmoid and tanh are the wrong way round: the gates "
-                                                            "z and r use the sigmoid, the candidate tanh"),
-    (dict(acts={"z": "identity", "r": "identity", "n": "identity"}), "the activations are missing: sigmoid for z "
-                                                                     "and r, tanh for the candidate"),
-    (dict(swap_rz=True), "z and r are swapped: W_z and b_z make the update gate z (which mixes h_{t-1} and n_t), "
-                         "W_r and b_r the reset gate r (which scales h_{t-1} inside the candidate)"),
-    (dict(untransposed="h"), "h_{t-1} meets each W's first H columns as h_{t-1} @ W[:, :H].T, as x_t meets the last "
-                             "D with .T: yours uses W[:, :H] without .T (it is square, so numpy does not complain)"),
-    (dict(untransposed="hx"), "each W has shape (H, H + D), one row per unit: h_{t-1} meets W[:, :H] and x_t meets "
-                              "W[:, H:] transposed, h_{t-1} @ W[:, :H].T + x_t @ W[:, H:].T"),
-    (dict(out="n"), "return h_t, not the candidate n_t: h_t mixes h_{t-1} and n_t through z"),
-    (dict(out="z"), "return h_t, not the update gate z"),
-    (dict(out="r"), "return h_t, not the reset gate r"),
-    (dict(mix="no 1 - z"), "the candidate is scaled by 1 - z: h_t = z * h_{t-1} + (1 - z) * n_t"),
-    (dict(mix="no keep"), "the kept part z * h_{t-1} is missing: h_t = z * h_{t-1} + (1 - z) * n_t"),
-    (dict(no_bias="zrn"), "the biases are missing"),
-] + [(dict(no_bias=k), f"the bias b_{k} of {GATE[k]} is missing") for k in "zrn"]
+GRU_SLIPS = [  # (slip keywords, explanation for _say)
+    (dict(mix="colah"), "ex09.mix_colah"),
+    (dict(reset="after"), "ex09.after_outside"),
+    (dict(reset="after, b_n inside"), "ex09.after_inside"),
+    (dict(reset="all"), "ex09.reset_all"),
+    (dict(reset="none"), "ex09.reset_none"),
+    (dict(order="xh"), ("ex09.order_candidate", {"slip": lambda: common_slips.ORDER_SLIP})),
+    (dict(acts={"n": "sigmoid"}), "ex09.n_sigmoid"),
+    (dict(acts={"z": "tanh"}), "ex09.z_tanh"),
+    (dict(acts={"r": "tanh"}), "ex09.r_tanh"),
+    (dict(acts={"z": "tanh", "r": "tanh"}), "ex09.zr_tanh"),
+    (dict(acts={"z": "tanh", "r": "tanh", "n": "sigmoid"}), "ex09.acts_swapped"),
+    (dict(acts={"z": "identity", "r": "identity", "n": "identity"}), "ex09.acts_missing"),
+    (dict(swap_rz=True), "ex09.swap_rz"),
+    (dict(untransposed="h"), "ex09.untransposed_h"),
+    (dict(untransposed="hx"), "ex09.untransposed_hx"),
+    (dict(out="n"), "ex09.out_n"),
+    (dict(out="z"), "ex09.out_z"),
+    (dict(out="r"), "ex09.out_r"),
+    (dict(mix="no 1 - z"), "ex09.mix_no_1_z"),
+    (dict(mix="no keep"), "ex09.mix_no_keep"),
+    (dict(no_bias="zrn"), "ex09.no_biases"),
+] + [(dict(no_bias=k), ("ex09.bias_missing", {"k": k, "gate": lambda k=k: tr(f"ex09.gate_{k}")})) for k in "zrn"]
 SQUARE_ONLY = (dict(reset="all"), dict(untransposed="hx"))  # slips that raise for most shapes: named by probes
 
 
@@ -112,15 +113,9 @@ def _narrow_gru(answer, q, x, h):
     """Where a GRU step first goes wrong: without h_{t-1}, then with a candidate that does not read it."""
     H = h.shape[1]
     blind = {**q, "W_n": np.concatenate([np.zeros((H, H)), q["W_n"][:, H:]], axis=1)}  # r plays no part
-    trials = [((q, x, np.zeros_like(h)), "with h_{t-1} = 0 (nothing to keep, nothing to reset) your h_t already "
-                                         "differs: look at the update gate z, the candidate's x_t part and how h_t "
-                                         "mixes them"),
-              ((blind, x, h), "with a candidate that does not read h_{t-1} (W_n's first H columns zero, so r plays "
-                              "no part) your h_t differs: look at the update gate z and how h_t mixes h_{t-1} and "
-                              "n_t")]
-    return lambda: narrow(answer, trials, lambda q, x, h: gru.step(q, x, h).h,
-                          all_right="right whenever the reset gate plays no part: look at the reset gate r and "
-                                    "where it enters the candidate, [r * h_{t-1}, x_t]")
+    trials = [((q, x, np.zeros_like(h)), tr("ex09.narrow_no_h")),
+              ((blind, x, h), tr("ex09.narrow_blind"))]
+    return lambda: narrow(answer, trials, lambda q, x, h: gru.step(q, x, h).h, all_right=tr("ex09.narrow_reset"))
 
 
 def check_gru_step(answer):
@@ -136,15 +131,14 @@ def check_gru_step(answer):
             for kw, why in GRU_SLIPS:
                 if kw in SQUARE_ONLY:
                     value = _gru(*other, **kw)
-                    probes.append(Probe(other, why, lambda out, v=value: v is not None and np.shape(out) == v.shape
+                    probes.append(Probe(other, _say(why), lambda out, v=value: v is not None and np.shape(out) == v.shape
                                         and close(out, v)))
         out = answer(q, x, h, probes=probes)
         if isinstance(out, (tuple, list)) and len(out) in (2, 3, 4) and all(shape_of(o) == (B, H) for o in out):
-            raise Wrong(f"return h_t alone, an array of shape (B, H); yours is {describe(out)} ({case.label})")
-        slips = [(_gru(q, x, h, **kw), why) for kw, why in GRU_SLIPS]
-        compare(out, want, f"h_t ({case.label})", slips,
-                within=(-1, 1, "a mix of h_{t-1} and n_t, both between -1 and 1 here"), letters="(B, H)",
-                explain=_narrow_gru(answer, q, x, h))
+            raise Wrong(tr("ex09.h_alone", got=describe(out), label=case.label))
+        slips = [(_gru(q, x, h, **kw), _say(why)) for kw, why in GRU_SLIPS]
+        compare(out, want, tr("ex09.what_label", name="h_t", label=case.label), slips,
+                within=(-1, 1, tr("ex09.within_gru")), letters="(B, H)", explain=_narrow_gru(answer, q, x, h))
 
 
 # --- nn.GRU's parameters in our layout ---
@@ -190,29 +184,22 @@ def _read_gru(state, order=PT_ORDER, hh_first=True, rz_bias="sum", n_bias="apart
 
 
 def _order_slip(order):
+    """The explanation (for _say) of reading nn.GRU's blocks in ``order``."""
     if order == ("z", "r", "n"):
-        return "nn.GRU stacks its blocks r, z, n (reset, update, candidate); yours reads them z, r, n, our order"
-    return f"your code reads the three blocks as {', '.join(order)}; nn.GRU stacks them r, z, n from the top"
+        return "ex09.order_zrn"
+    return ("ex09.order_other", {"order": ", ".join(order)})
 
 
-SUM_N = ("b_hn is multiplied by r, it cannot join b_n: nn.GRU's candidate is tanh(W_in x + b_in + r * (W_hn h + "
-         "b_hn)), the reset after the product, so b_n is bias_ih_l0's n block alone and b_hn bias_hh_l0's")
 READ_SLIPS = [(dict(order=order), _order_slip(order)) for order in itertools.permutations(PT_ORDER)
-              if order != PT_ORDER] + [
-    (dict(hh_first=False), "our W's first H columns act on h_{t-1}: weight_hh_l0's columns come first, then "
-                           "weight_ih_l0's"),
-    (dict(rz_bias="ih"), "bias_hh_l0 is left out for r and z: the cell adds both biases there, every step, so "
-                         "b_r = b_ir + b_hr (and b_z likewise)"),
-    (dict(rz_bias="hh"), "bias_ih_l0 is left out for r and z: the cell adds both biases there, every step"),
-    (dict(rz_bias="mean"), "the cell adds the two biases of r (and of z); it does not average them"),
-    (dict(n_bias="sum"), SUM_N),
-    (dict(n_bias="sum, b_hn zero"), SUM_N),
-    (dict(n_bias="swapped"), "the candidate's two biases are swapped: bias_ih_l0's n block is b_n (outside the "
-                             "reset), bias_hh_l0's is b_hn (multiplied by r)"),
+              if order != PT_ORDER] + [  # (slip keywords, explanation for _say)
+    (dict(hh_first=False), "ex09.hh_first"),
+    (dict(rz_bias="ih"), "ex09.rz_ih"),
+    (dict(rz_bias="hh"), "ex09.rz_hh"),
+    (dict(rz_bias="mean"), "ex09.rz_mean"),
+    (dict(n_bias="sum"), "ex09.sum_n"),
+    (dict(n_bias="sum, b_hn zero"), "ex09.sum_n"),
+    (dict(n_bias="swapped"), "ex09.n_swapped"),
 ]
-CHO = ("your dict has no b_hn, so gru.step computes Cho's form with it: the reset gate before W_n's product, a "
-       "different function from nn.GRU's, which multiplies r by (W_hn h_{t-1} + b_hn). Add b_hn, bias_hh_l0's n "
-       "block")
 
 
 def _parameter_shapes(out, D, H, where):
@@ -222,15 +209,13 @@ def _parameter_shapes(out, D, H, where):
         got = shape_of(out[k])
         if k.startswith("W"):
             if got == (H + D, H):
-                raise Wrong(f"{k} has shape (H + D, H), transposed: ours is (H, H + D), one row per unit{where}")
+                raise Wrong(tr("ex09.w_transposed", k=k, where=where))
             if got in ((H, D), (H, H)) and D != H:
-                raise Wrong(f"{k} has shape {got}: that is one of nn.GRU's two weights alone; ours joins "
-                            f"weight_hh_l0's block (the first H columns) and weight_ih_l0's (the last D), "
-                            f"(H, H + D){where}")
+                raise Wrong(tr("ex09.w_one_of_two", k=k, got=got, where=where))
             if got == (3 * H, H + D) or got in ((3 * H, D), (3 * H, H)):
-                raise Wrong(f"{k} has shape {got}, all three blocks: cut out the H rows of this gate{where}")
+                raise Wrong(tr("ex09.w_all_blocks", k=k, got=got, where=where))
         elif got == (3 * H,):
-            raise Wrong(f"{k} has shape (3H,), all three blocks: cut out the H entries of this gate{where}")
+            raise Wrong(tr("ex09.b_all_blocks", k=k, where=where))
         shape, letters = ((H, H + D), "(H, H + D)") if k.startswith("W") else ((H,), "(H,)")
         arrays[k] = as_array(out[k], f"{k}{where}", shape, letters)
     return arrays
@@ -242,16 +227,16 @@ def check_gru_from_pytorch(answer):
         D, H, rng = case.D, case.H, case.rng
         q, x, h = _gru_params(4, D, H, rng, reset_after=True)
         state = _pytorch_state(q, rng)
-        where = f" (for D={D}, H={H})"
+        where = tr("ex09.where", D=D, H=H)
         out = answer(state)
         want = frameworks.from_pytorch_gru(state)
         if not isinstance(out, dict):
-            raise Wrong(f"return a dict with the keys {keys}; yours is {describe(out)}")
+            raise Wrong(tr("ex09.keys_is", keys=keys, got=describe(out)))
         got = sorted(map(str, out))
         if got == sorted(gru.PARAM_KEYS):
-            raise Wrong(CHO)
+            raise Wrong(tr("ex09.cho"))
         if got != keys:
-            raise Wrong(f"return a dict with the keys {keys}; yours has {got}")
+            raise Wrong(tr("ex09.keys_has", keys=keys, got=got))
         arrays = _parameter_shapes({str(k): v for k, v in out.items()}, D, H, where)
         # the function first: the answer's parameters, run through gru.step, against nn.GRU's
         dtype = np.float32 if all(a.dtype == np.float32 for a in arrays.values()) else np.float64
@@ -263,7 +248,7 @@ def check_gru_from_pytorch(answer):
             same = False
         if same:
             continue
-        slips = [(_read_gru(state, **kw), why) for kw, why in READ_SLIPS]
+        slips = [(_read_gru(state, **kw), _say(why)) for kw, why in READ_SLIPS]
         try:  # then the slip, when the whole dict is one; else the first parameter that differs
             for s, why in slips:
                 if all(close(arrays[k], s[k]) for k in KEYS):
@@ -272,8 +257,7 @@ def check_gru_from_pytorch(answer):
                 compare(arrays[k], want[k], f"{k}{where}", [(s[k], why) for s, why in slips],
                         letters="(H, H + D)" if k.startswith("W") else "(H,)")
         except Wrong as exc:
-            raise Wrong(f"run through gru.step, your parameters compute another h_t than the nn.GRU's: {exc}") \
-                from None
+            raise Wrong(tr("ex09.another_h", why=exc)) from None
 
 
 # --- the summary of a bidirectional layer ---
@@ -297,77 +281,74 @@ def check_bidirectional_summary(answer):
                 cell[f"b_{g}"] = rng.standard_normal(H)                   # nonzero biases
         out, final, _ = layers.forward(net, rng.standard_normal((B, T, D)))  # out (B, T, 2H)
         want = np.concatenate([final["h"][0], final["h"][1]], axis=1)     # (B, 2H): h_n, the forward direction first
-        label = f"for out of shape (B, T, 2H) = {out.shape}"
+        label = tr("ex09.summary_label", shape=out.shape)
         got = answer(out.copy())
         fwd_last, bwd_last, fwd_first, bwd_first = out[:, -1, :H], out[:, 0, H:], out[:, 0, :H], out[:, -1, H:]
         shape = shape_of(got)
-        if shape == (B, H):
-            for value, why in ((fwd_last, "the forward direction's last state alone"),
-                               (bwd_last, "the backward direction's last state alone"),
-                               (fwd_first, "the forward direction's FIRST state alone (at t = 1 it has read only "
-                                           "x_1)"),
-                               (bwd_first, "the backward direction's FIRST state alone (at t = T it has read only "
-                                           "x_T)")):
-                if _matches(got, value):
-                    raise Wrong(f"your summary has shape (B, H) ({label}): that is {why}; the summary puts both "
-                                "directions' last states side by side, (B, 2H)")
-            raise Wrong(f"your summary has shape (B, H) = {shape} ({label}), one direction's features; it puts both "
-                        "directions' last states side by side, (B, 2H)")
-        if shape == (2, B, H):
-            raise Wrong(f"your summary has shape (2, B, H) ({label}), h_n's layout, the directions stacked along a "
-                        "new first axis: put them side by side along the features, (B, 2H)")
-        if shape == (B, 2, H):
-            raise Wrong(f"your summary has shape (B, 2, H) ({label}): join the two (B, H) states along the features "
-                        "(np.concatenate on the last axis), not along a new axis, (B, 2H)")
+        two_directions_shape(got, B, H, label, tr("ex09.your_summary"), "h_n", tr("ex09.states"), alone=(
+            (fwd_last, tr("ex09.fwd_last_alone")), (bwd_last, tr("ex09.bwd_last_alone")),
+            (fwd_first, tr("ex09.fwd_first_alone")), (bwd_first, tr("ex09.bwd_first_alone"))),
+            put=(tr("ex09.summary_put_named"), tr("ex09.summary_put")))
         if shape == (B, T, 2 * H) and T > 1:
-            raise Wrong(f"your summary has shape (B, T, 2H) ({label}), out itself: take one state per direction, "
-                        "(B, 2H)")
+            raise Wrong(tr("ex09.summary_out_itself", label=label))
         if shape == (B, 4 * H):
-            raise Wrong(f"your summary has shape (B, 4H) ({label}): that is two whole steps of out side by side; "
-                        "take the forward half of one step and the backward half of another, (B, 2H)")
+            raise Wrong(tr("ex09.summary_4h", label=label))
         slips = [
-            (out[:, -1], "out[:, -1] is right for the forward half, but its backward half has read only x_T: the "
-                         "backward direction reads x_T first, so its last state, after the whole sequence, is at "
-                         "t = 1"),
-            (out[:, 0], "out[:, 0] is right for the backward half, but its forward half has read only x_1: the "
-                        "forward direction's last state is at t = T"),
-            (np.concatenate([bwd_last, fwd_last], axis=1), "the halves are the wrong way round: the forward "
-                                                           "direction's state comes first, as in out and in h_n"),
-            (np.concatenate([fwd_first, bwd_first], axis=1), "those are each direction's FIRST state (the forward's "
-                                                             "at t = 1, the backward's at t = T), each having read "
-                                                             "one input: the last states are at the other ends"),
-            (np.concatenate([bwd_first, fwd_first], axis=1), "those are each direction's FIRST state, and the "
-                                                             "halves in the wrong order"),
-            (out.mean(axis=1), "the mean over time is a summary too, but not this one: take each direction's last "
-                               "state, the one that has read the whole sequence"),
-            (out.max(axis=1), "the maximum over time (max pooling) is a summary too, but not this one: take each "
-                              "direction's last state, the one that has read the whole sequence"),
-            (out.sum(axis=1), "the sum over time is not this summary: take each direction's last state, the one "
-                              "that has read the whole sequence"),
-            (np.concatenate([fwd_last, fwd_last], axis=1), "the forward half is there twice: the second half is the "
-                                                           "backward direction's last state"),
+            (out[:, -1], tr("ex09.out_last")),
+            (out[:, 0], tr("ex09.out_first")),
+            (np.concatenate([bwd_last, fwd_last], axis=1), tr("ex09.halves_swapped_hn")),
+            (np.concatenate([fwd_first, bwd_first], axis=1), tr("ex09.first_states")),
+            (np.concatenate([bwd_first, fwd_first], axis=1), tr("ex09.first_states_swapped")),
+            (out.mean(axis=1), tr("ex09.mean_time")),
+            (out.max(axis=1), tr("ex09.max_time")),
+            (out.sum(axis=1), tr("ex09.sum_time")),
+            (np.concatenate([fwd_last, fwd_last], axis=1), tr("ex09.forward_twice_last")),
         ]
 
         def explain(got=got, fwd_last=fwd_last, bwd_last=bwd_last, H=H):
             return which_half(np.asarray(got, dtype=float), fwd_last, bwd_last, H)
-        compare(got, want, f"the summary ({label})", slips, letters="(B, 2H)", explain=explain)
+        compare(got, want, tr("ex09.what_summary", label=label), slips, letters="(B, 2H)", explain=explain)
+
+
+def right_half(arr, fwd, bwd, H):
+    """For a (B, 2H) answer that is wrong: "forward" or "backward", the half that is right (forward first), or None."""
+    if close(arr[:, :H], fwd):
+        return "forward"
+    if close(arr[:, H:], bwd):
+        return "backward"
+    return None
 
 
 def which_half(arr, fwd, bwd, H):
     """For a (B, 2H) answer that is wrong: which of its halves is right (forward first), as a sentence, or None."""
-    if close(arr[:, :H], fwd):
-        return "the forward half (the first H features) is right; look at the backward half"
-    if close(arr[:, H:], bwd):
-        return "the backward half (the last H features) is right; look at the forward half"
-    return None
+    half = right_half(arr, fwd, bwd, H)
+    return tr(f"ex09.{half}_half_right") if half else None
+
+
+def two_directions_shape(got, B, H, label, subject, layout, parts, alone, put):
+    """Wrong when a two-direction answer (chapter 9's summary, chapter 10's final states), which should be (B, 2H),
+    is (B, H), (2, B, H) or (B, 2, H); else nothing.
+
+    subject : "your summary", "your answer"; layout : what stacks the directions on a new first axis, "h_n";
+    parts : what the two (B, H) are, "states"; alone : (value, why) for a (B, H) answer that is one direction's
+    state; put : the closing sentence of a (B, H) answer, (when a value of ``alone`` matches, when none does).
+    """
+    shape = shape_of(got)
+    if shape == (B, H):
+        for value, why in alone:
+            if _matches(got, value):
+                raise Wrong(tr("ex09.bi_one_named", subject=subject, label=label, why=why, put=put[0]))
+        raise Wrong(tr("ex09.bi_one", subject=subject, shape=shape, label=label, put=put[1]))
+    if shape == (2, B, H):
+        raise Wrong(tr("ex09.bi_stacked", subject=subject, label=label, layout=layout))
+    if shape == (B, 2, H):
+        raise Wrong(tr("ex09.bi_new_axis", subject=subject, label=label, parts=parts))
 
 
 EXERCISES = {
     "gru_step": Exercise(
         check_gru_step,
-        "Two gates read [h_{t-1}, x_t] as the LSTM's do, through the sigmoid: the update gate z and the reset gate "
-        "r. The candidate n reads [r * h_{t-1}, x_t] through tanh: the reset gate scales h_{t-1} before W_n's "
-        "product. Then h_t mixes the old state and the candidate, and z is the part of h_{t-1} that is kept.",
+        "ex09.hint_gru_step",
         "def gru_step(q, x_t, h_prev):\n"
         "    hx = np.concatenate([h_prev, x_t], axis=1)                 # (B, H + D)\n"
         "    z = 1 / (1 + np.exp(-(hx @ q[\"W_z\"].T + q[\"b_z\"])))        # (B, H) update gate\n"
@@ -376,14 +357,11 @@ EXERCISES = {
         "    n = np.tanh(rhx @ q[\"W_n\"].T + q[\"b_n\"])                   # (B, H) candidate\n"
         "    return z * h_prev + (1 - z) * n                            # (B, H)",
         call="gru_step(q, x_t, h_prev)",
-        returns="h_t, an array of shape (B, H)",
+        returns="ex09.returns_gru_step",
         guarded=("gru.step", "gru.forward")),
     "gru_from_pytorch": Exercise(
         check_gru_from_pytorch,
-        "nn.GRU stacks its row blocks r, z, n (reset, update, candidate) and keeps the input and recurrent weights "
-        "apart: join them side by side, hidden-state columns first, then cut blocks of H rows. For r and z only the "
-        "sum of the two biases enters the cell; for n the two biases play different parts (look where r multiplies "
-        "in nn.GRU's candidate).",
+        "ex09.hint_gru_from_pytorch",
         "def gru_from_pytorch(state):\n"
         "    W = np.concatenate([state[\"weight_hh_l0\"], state[\"weight_ih_l0\"]], axis=1)  # (3H, H + D)\n"
         "    b_ih, b_hh = state[\"bias_ih_l0\"], state[\"bias_hh_l0\"]                         # (3H,) each\n"
@@ -397,18 +375,16 @@ EXERCISES = {
         "    q[\"b_hn\"] = b_hh[2 * H:]                                    # (H,) multiplied by r: kept apart\n"
         "    return q",
         call="gru_from_pytorch(state)",
-        returns="a dict of W_z, b_z, W_r, b_r, W_n, b_n, b_hn: each W (H, H + D), each b (H,)",
+        returns="ex09.returns_gru_from_pytorch",
         guarded=("frameworks.from_pytorch_gru", "frameworks.to_pytorch_gru")),
     "bidirectional_summary": Exercise(
         check_bidirectional_summary,
-        "Each direction's last state is the one that has read the whole sequence. The forward direction reads "
-        "x_1 ... x_T; the backward direction reads x_T ... x_1, and out keeps its states in time order: at which "
-        "t is its last step? Put the two states side by side, the forward direction's first.",
+        "ex09.hint_bidirectional_summary",
         "def bidirectional_summary(out):\n"
         "    H = out.shape[2] // 2\n"
         "    forward_last = out[:, -1, :H]    # (B, H): the forward direction after x_1 ... x_T\n"
         "    backward_last = out[:, 0, H:]    # (B, H): the backward direction after x_T ... x_1\n"
         "    return np.concatenate([forward_last, backward_last], axis=1)  # (B, 2H)",
         call="bidirectional_summary(out)",
-        returns="an array of shape (B, 2H): the forward direction's last state, then the backward direction's"),
+        returns="ex09.returns_bidirectional_summary"),
 }

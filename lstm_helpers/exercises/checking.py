@@ -21,6 +21,13 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from . import guard
+from ..i18n import table, tr
+
+
+def text(s):
+    """An exercise's text (its hint, what it returns): the table's entry in the current language when ``s`` is
+    a key of lstm_helpers/texts, else ``s`` itself."""
+    return tr(s) if s in table() else s
 
 
 class Wrong(Exception):
@@ -65,7 +72,7 @@ def cases(seed, n_random=3, edges=((1, 1, 3), (5, 3, 1))):
         if len({B, D, H, H + D}) == 4 and (B, D, H) not in sizes:
             sizes.append((B, D, H))
     sizes += list(edges)
-    return [Case(B, D, H, np.random.default_rng([seed, k]), f"for B={B}, D={D}, H={H}")
+    return [Case(B, D, H, np.random.default_rng([seed, k]), tr("exercises.case_label", B=B, D=D, H=H))
             for k, (B, D, H) in enumerate(sizes)]
 
 
@@ -78,20 +85,22 @@ def describe(obj):
     if obj is Ellipsis:
         return "`...`"
     if isinstance(obj, np.ndarray):
-        return f"an array of shape {obj.shape} (dtype {obj.dtype})"
+        return tr("exercises.describe_array", shape=obj.shape, dtype=obj.dtype)
     if isinstance(obj, (list, tuple)):
-        return f"a {type(obj).__name__} of {len(obj)} item{'s' if len(obj) != 1 else ''}"
+        many = "many" if len(obj) != 1 else "one"
+        return tr(f"exercises.describe_sequence_{many}", kind=type(obj).__name__, n=len(obj))
     if isinstance(obj, str):
-        text = obj if len(obj) <= 30 else obj[:27] + "..."
-        return f"a str ({text!r})"
+        shown = obj if len(obj) <= 30 else obj[:27] + "..."
+        return tr("exercises.describe_str", text=repr(shown))
     if isinstance(obj, dict):
-        return f"a dict with the keys {sorted(map(str, obj))}"
+        return tr("exercises.describe_dict", keys=sorted(map(str, obj)))
     if isinstance(obj, (bool, int, float, complex, np.generic)):
         kind = type(obj).__name__
-        return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} ({obj!r})"
+        article = "an" if kind[0] in "aeiou" else "a"
+        return tr(f"exercises.describe_number_{article}", kind=kind, value=repr(obj))
     if callable(obj):
-        return "a function"
-    return f"a {type(obj).__name__}"
+        return tr("exercises.describe_function")
+    return tr("exercises.describe_other", kind=type(obj).__name__)
 
 
 def shape_of(obj):
@@ -110,29 +119,30 @@ def _shape_text(shape, letters=None):
 
 def as_array(out, what, shape, letters=None):
     """``out`` as a float array of ``shape``; Wrong when it is None, not numbers, or shaped otherwise."""
-    expected = f"an array of shape {_shape_text(shape, letters)}"
+    expected = tr("exercises.an_array_of_shape", shape=_shape_text(shape, letters))
     if out is None:
-        raise Wrong(f"{what} is None; it should be {expected}")
+        raise Wrong(tr("exercises.is_none", what=what, expected=expected))
     if isinstance(out, (str, bytes, dict)) or callable(out):
-        raise Wrong(f"{what} should be {expected}; it is {describe(out)}")
+        raise Wrong(tr("exercises.should_be", what=what, expected=expected, got=describe(out)))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             arr = np.asarray(out)
     except Exception:  # ragged lists and objects numpy cannot read
-        raise Wrong(f"{what} should be {expected}; it is {describe(out)}, which is not an array of numbers") from None
+        raise Wrong(tr("exercises.not_numbers", what=what, expected=expected, got=describe(out))) from None
     if arr.dtype.kind == "c":
-        raise Wrong(f"{what} holds complex numbers (dtype {arr.dtype}); it should be {expected} of real numbers")
+        raise Wrong(tr("exercises.complex", what=what, dtype=arr.dtype, expected=expected))
     if arr.dtype.kind not in "biuf":
-        dtype = "" if isinstance(out, np.ndarray) else f" of dtype {arr.dtype}"
-        raise Wrong(f"{what} should be {expected} of numbers; it is {describe(out)}{dtype}")
+        dtype = "" if isinstance(out, np.ndarray) else tr("exercises.of_dtype", dtype=arr.dtype)
+        raise Wrong(tr("exercises.should_be_numbers", what=what, expected=expected, got=describe(out), dtype=dtype))
     if arr.shape != tuple(shape):
         note = ""
         if arr.ndim == 2 and arr.shape == tuple(shape)[::-1]:
-            note = " (transposed)"
+            note = tr("exercises.note_transposed")
         elif arr.size == int(np.prod(shape)) and arr.size:
-            note = " (the right number of entries, arranged differently)"
-        raise Wrong(f"{what} has shape {arr.shape}{note}; it should have shape {_shape_text(shape, letters)}")
+            note = tr("exercises.note_rearranged")
+        raise Wrong(tr("exercises.wrong_shape", what=what, shape=arr.shape, note=note,
+                       want=_shape_text(shape, letters)))
     return arr
 
 
@@ -165,48 +175,48 @@ def compare(out, want, what, slips=(), within=None, letters=None, explain=None):
     arr = as_array(out, what, want.shape, letters)
     with np.errstate(all="ignore"):
         if not np.all(np.isfinite(arr)):
-            raise Wrong(f"{what} contains NaN or infinity")
+            raise Wrong(tr("exercises.not_finite", what=what))
         if arr.dtype == np.float16:
-            raise Wrong(f"{what} is float16, too coarse for this check: keep the inputs' float64")
+            raise Wrong(tr("exercises.float16", what=what))
         if close(arr, want):
             return
         for value, explanation in slips:
             if value is not None and np.shape(value) == arr.shape and close(arr, value):
-                raise Wrong(f"{what} has the right shape but not the right values: {explanation}")
+                raise Wrong(tr("exercises.slip", what=what, explanation=explanation))
         if within is not None:
             lo, hi, why = within
             if arr.min() < lo - 1e-12 or arr.max() > hi + 1e-12:
-                raise Wrong(f"{what} should lie between {lo:g} and {hi:g} ({why}); yours range from "
-                            f"{arr.min():.4g} to {arr.max():.4g}")
+                raise Wrong(tr("exercises.out_of_range", what=what, lo=lo, hi=hi, why=why, low=arr.min(),
+                               high=arr.max()))
         wrong = ~np.isclose(arr.astype(float), want.astype(float), rtol=1e-6, atol=1e-9)
-        message = (f"{what} has the right shape but wrong values in {int(wrong.sum())} of {wrong.size} entries "
-                   f"(largest difference {np.max(np.abs(arr - want)):.3g})")
+        message = tr("exercises.wrong_values", what=what, n=int(wrong.sum()), size=wrong.size,
+                     diff=np.max(np.abs(arr - want)))
     if arr.dtype.kind in "biu" and not np.all(want == np.round(want)):
-        raise Wrong(f"{message}: your array holds {arr.dtype} values, so the fractions were lost")
+        raise Wrong(tr("exercises.fractions_lost", message=message, dtype=arr.dtype))
     more = explain() if explain is not None else None
-    raise Wrong(message + (f": {more}" if more else ""))
+    raise Wrong(tr("exercises.narrowed", message=message, more=more) if more else message)
 
 
 def as_pair(out, names):
     """``out`` as a pair (a tuple or list of two); Wrong otherwise. ``names`` is e.g. "(h_t, c_t)"."""
     if isinstance(out, (tuple, list)) and len(out) == 2:
         return out
-    raise Wrong(f"return a pair {names}, e.g. `return a, b`; yours is {describe(out)}")
+    raise Wrong(tr("exercises.not_a_pair", names=names, got=describe(out)))
 
 
 def as_whole_number(out, what):
     """``out`` as a Python int; Wrong when it is not a whole number."""
     if isinstance(out, (bool, np.bool_)) or out is None or isinstance(out, (str, bytes)):
-        raise Wrong(f"{what} should be a whole number; it is {describe(out)}")
+        raise Wrong(tr("exercises.not_whole", what=what, got=describe(out)))
     try:
         value = np.asarray(out)
         if value.size != 1 or value.dtype.kind not in "iuf":
             raise TypeError
         value = value.item()
     except Exception:
-        raise Wrong(f"{what} should be a whole number; it is {describe(out)}") from None
+        raise Wrong(tr("exercises.not_whole", what=what, got=describe(out))) from None
     if not np.isfinite(value) or value != round(value):
-        raise Wrong(f"{what} should be a whole number; yours is {value:.6g}")
+        raise Wrong(tr("exercises.not_whole_value", what=what, value=value))
     return int(round(value))
 
 
@@ -233,7 +243,7 @@ def _given(call, args):
             parts.append(f"{name} {a.shape}")
         elif isinstance(a, dict):
             inner = ", ".join(f"{k} {np.shape(v)}" for k, v in list(a.items())[:2])
-            parts.append(f"{name} (a dict: {inner}, ...)")
+            parts.append(tr("exercises.given_dict", name=name, inner=inner))
         else:
             parts.append(f"{name} = {a!r}")
     return ", ".join(parts)
@@ -290,9 +300,10 @@ class Answer:
             try:
                 signature.bind(*args)
             except TypeError:
-                name = getattr(self.fn, "__name__", "your function")
-                message = (f"the exercise calls your function as {self.exercise.call}, with {len(args)} "
-                           f"argument{'s' if len(args) != 1 else ''}; yours is defined as {name}{signature}")
+                name = getattr(self.fn, "__name__", None) or tr("exercises.your_function")
+                many = "many" if len(args) != 1 else "one"
+                message = tr(f"exercises.signature_{many}", call=self.exercise.call, n=len(args), name=name,
+                             signature=signature)
                 return None, Failure(message, message)
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")  # overflow in a hand-written sigmoid and the like: judged by the values
@@ -302,15 +313,14 @@ class Answer:
             except guard.PackageCalled as exc:
                 return None, Failure(guard.reason(exc.name), guard.reason(exc.name))
             except NotImplementedError:
-                raise NotAttempted("your function still raises NotImplementedError: replace it with your code, "
-                                   "then run the cell again") from None
+                raise NotAttempted(tr("exercises.not_implemented")) from None
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:  # SystemExit and RecursionError included: the check must go on
-                short = f"it raises {_short(exc)}"
-                return None, Failure(f"your function raised {_short(exc)} (it was given "
-                                     f"{_given(self.exercise.call, args)}); it should return "
-                                     f"{self.exercise.returns}", short)
+                short = tr("exercises.raises_short", error=_short(exc))
+                return None, Failure(tr("exercises.raised", error=_short(exc),
+                                        given=_given(self.exercise.call, args),
+                                        returns=text(self.exercise.returns)), short)
         if calls:  # the answer caught PackageCalled itself
             return None, Failure(guard.reason(calls[0]), guard.reason(calls[0]))
         return out, None
@@ -326,7 +336,8 @@ class Answer:
                     except Exception:
                         ok = False
                     if ok:
-                        raise Wrong(f"{probe.explanation} (as written, {failure.short})")
+                        raise Wrong(tr("exercises.probe", explanation=text(probe.explanation),
+                                       short=failure.short))
             raise Wrong(failure.message)
         if out is None:
             raise Wrong(self._returned_none())
@@ -342,12 +353,12 @@ class Answer:
 
     def _returned_none(self):
         returns = has_return(self.fn)
+        want = text(self.exercise.returns)
         if returns is False:
-            return (f"your function has no `return` statement, so it gives back None; "
-                    f"it should return {self.exercise.returns}")
+            return tr("exercises.no_return", returns=want)
         if returns is True:
-            return f"your function returned None; it should return {self.exercise.returns}"
-        return f"your function returned None (is a `return` missing?); it should return {self.exercise.returns}"
+            return tr("exercises.returned_none", returns=want)
+        return tr("exercises.returned_none_maybe", returns=want)
 
 
 # --- reading the answer's source ---

@@ -14,14 +14,13 @@ Both work on a layer exercise's arguments described by their roles: "W" a weight
 """
 import numpy as np
 
+from ..i18n import tr
 from .checking import Probe, close
 
-WEIGHT_SLIP = ("your code runs only with the weights transposed: each W has shape (H, H + D), one row per unit of "
-               "the result, and a batch of rows [h_{t-1}, x_t], shape (B, H + D), meets it as W.T")
-ONE_EXAMPLE_SLIP = ("your code works for one example (1-D x_t and h_prev) but not for a batch: x_t is (B, D) and "
-                    "h_prev (B, H), one row per example, so [h_{t-1}, x_t] joins them along axis 1, the features")
-COLUMNS_SLIP = ("your code takes the inputs as columns, x_t (D, B) and h_prev (H, B); here each row is one "
-                "example: x_t is (B, D), h_prev (B, H), and the result is (B, H)")
+# the probes' explanations, as keys of lstm_helpers/texts: a Probe's explanation is looked up when shown
+WEIGHT_SLIP = "exercises_extra.weight_slip"
+ONE_EXAMPLE_SLIP = "exercises_extra.one_example_slip"
+COLUMNS_SLIP = "exercises_extra.columns_slip"
 
 
 def has_shape(shape, pair=False):
@@ -74,24 +73,20 @@ def narrow(answer, trials, reference, pick=lambda out: out, all_right=None):
 
 def narrow_layer(answer, args, roles, reference, pick=lambda out: out, weight="W", bias="b"):
     """Where a layer act(W [h_{t-1}, x_t] + b) first goes wrong: bias alone, x_t alone, h_{t-1} alone."""
-    trials = [(_zero(args, roles, "xh"), f"even with h_{{t-1}} = 0 and x_t = 0, where only the bias {bias} acts, "
-                                         "your values differ: look at the bias and the activation"),
-              (_zero(args, roles, "h"), f"with h_{{t-1}} = 0 your values already differ: look at how x_t enters "
-                                        f"(it meets the last D columns of {weight})"),
-              (_zero(args, roles, "x"), f"right with h_{{t-1}} = 0, wrong with x_t = 0: look at how h_{{t-1}} "
-                                        f"enters (it meets the first H columns of {weight})")]
-    return lambda: narrow(answer, trials, reference, pick,
-                          all_right="right when h_{t-1} or x_t is 0, wrong when both are given: look at how the "
-                                    "two parts are combined")
+    def explain():  # the sentences in the language current when the difference is explained
+        trials = [(_zero(args, roles, "xh"), tr("exercises_extra.narrow_bias_alone", bias=bias)),
+                  (_zero(args, roles, "h"), tr("exercises_extra.narrow_x_enters", weight=weight)),
+                  (_zero(args, roles, "x"), tr("exercises_extra.narrow_h_enters", weight=weight))]
+        return narrow(answer, trials, reference, pick, all_right=tr("exercises_extra.narrow_layer_combined"))
+    return explain
 
 
 def narrow_cell(answer, p, x, h, c, reference, pick=lambda out: out):
     """Where an LSTM cell update C_t first goes wrong: what is written (C_{t-1} = 0) or what is kept (C~_t = 0)."""
     no_candidate = {**p, "W_c": np.zeros_like(p["W_c"]), "b_c": np.zeros_like(p["b_c"])}
-    trials = [((p, x, h, np.zeros_like(c)), "with C_{t-1} = 0 (nothing to keep) your C_t already differs: look at "
-                                             "what is written, the input gate and the candidate"),
-              ((no_candidate, x, h, c), "with the candidate C~_t = 0 (nothing written) your C_t differs: look at "
-                                        "what is kept of C_{t-1}, the forget gate")]
-    return lambda: narrow(answer, trials, reference, pick,
-                          all_right="what is kept and what is written are each right alone: look at how the two "
-                                    "are combined")
+
+    def explain():  # the sentences in the language current when the difference is explained
+        trials = [((p, x, h, np.zeros_like(c)), tr("exercises_extra.narrow_written")),
+                  ((no_candidate, x, h, c), tr("exercises_extra.narrow_kept"))]
+        return narrow(answer, trials, reference, pick, all_right=tr("exercises_extra.narrow_cell_combined"))
+    return explain

@@ -10,6 +10,7 @@ same function where the answer's notebook holds it under a name of its own
 import contextlib
 
 from .. import charlm, frameworks, gradflow, gru, layers, lstm, optim, rnn
+from ..i18n import tr
 
 MODULES = {"lstm": lstm, "rnn": rnn, "optim": optim, "frameworks": frameworks, "gradflow": gradflow, "charlm": charlm,
            "gru": gru, "layers": layers}
@@ -27,10 +28,10 @@ class PackageCalled(BaseException):
 
 
 def reason(name):
-    """Why calling ``name`` (e.g. "lstm.step") does not count, for the student."""
+    """Why calling ``name`` (e.g. "lstm.step") does not count, for the student, in the current language."""
     if name.endswith("init_params"):
-        return f"your function calls {name}: count the parameters yourself from the shapes; making them is not counting"
-    return f"your function calls {name}: write it yourself; {name} is what you are rebuilding"
+        return tr("exercises_extra.guard_count_yourself", name=name)
+    return tr("exercises_extra.guard_write_yourself", name=name)
 
 
 def which(fn, names):

@@ -10,12 +10,13 @@ import numbers
 
 import numpy as np
 
+from ..i18n import tr
 from .checking import NotAttempted, Wrong, describe
 
 
 def _unanswered(answer):
     if answer is Ellipsis or answer is None:
-        raise NotAttempted("replace the `...` with your prediction, then run the cell again")
+        raise NotAttempted(tr("exercises_extra.predict_unanswered"))
 
 
 def number(answer, want, what, slips=(), rel=0.02, abs_tol=0.0):
@@ -23,10 +24,10 @@ def number(answer, want, what, slips=(), rel=0.02, abs_tol=0.0):
     _unanswered(answer)
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (numbers.Real, np.ndarray)) \
             or np.ndim(answer) != 0:
-        raise Wrong(f"predict {what} as one number (an int or a float); yours is {describe(answer)}")
+        raise Wrong(tr("exercises_extra.predict_one_number", what=what, got=describe(answer)))
     value = float(answer)
     if not np.isfinite(value):
-        raise Wrong(f"predict {what} as a finite number; yours is {value}")
+        raise Wrong(tr("exercises_extra.predict_finite", what=what, value=value))
 
     def near(a, b):
         return abs(a - b) <= max(rel * abs(b), abs_tol)
@@ -34,9 +35,9 @@ def number(answer, want, what, slips=(), rel=0.02, abs_tol=0.0):
         return
     for slip_value, explanation in slips:
         if near(value, slip_value):
-            raise Wrong(f"not quite: {explanation}")
-    raise Wrong(f"your prediction of {what} is too {'large' if value > want else 'small'}; run the next cell and "
-                "see why")
+            raise Wrong(tr("exercises_extra.predict_slip", explanation=explanation))
+    raise Wrong(tr("exercises_extra.predict_too_large" if value > want else "exercises_extra.predict_too_small",
+                   what=what))
 
 
 def shape(answer, want, what, slips=()):
@@ -44,28 +45,29 @@ def shape(answer, want, what, slips=()):
     _unanswered(answer)
     if not isinstance(answer, (tuple, list)) or not all(
             isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in answer):
-        raise Wrong(f"predict {what} as a tuple of whole numbers, such as (2, 3); yours is {describe(answer)}")
+        raise Wrong(tr("exercises_extra.predict_shape_tuple", what=what, got=describe(answer)))
     answer = tuple(int(n) for n in answer)
     if answer == tuple(want):
         return
     for slip_shape, explanation in slips:
         if answer == tuple(slip_shape):
-            raise Wrong(f"not quite: {explanation}")
+            raise Wrong(tr("exercises_extra.predict_slip", explanation=explanation))
     if len(answer) != len(want):
-        raise Wrong(f"{what} has {len(want)} axes; your prediction has {len(answer)}")
-    raise Wrong(f"{what} has {len(want)} axes as you say, but not those sizes: ask which letter (B, T, D, H) "
-                "each axis counts")
+        raise Wrong(tr("exercises_extra.predict_axes", what=what, want=len(want), got=len(answer)))
+    raise Wrong(tr("exercises_extra.predict_sizes", what=what, n=len(want)))
 
 
 def choice(answer, options, want, what, slips=None):
     """One of ``options`` (case and spaces ignored) equal to ``want``; ``slips`` maps a wrong option to a reason."""
     _unanswered(answer)
     if not isinstance(answer, str):
-        raise Wrong(f"predict {what} as one of the strings {list(options)}; yours is {describe(answer)}")
+        raise Wrong(tr("exercises_extra.predict_choice_type", what=what, options=list(options), got=describe(answer)))
     picked = {o.lower(): o for o in options}.get(" ".join(answer.lower().split()))
     if picked is None:
-        raise Wrong(f"predict {what} as one of {list(options)}; {answer!r} is not one of them")
+        raise Wrong(tr("exercises_extra.predict_choice_unknown", what=what, options=list(options), answer=repr(answer)))
     if picked == want:
         return
     reason = (slips or {}).get(picked)
-    raise Wrong(f"not {picked!r}" + (f": {reason}" if reason else "") + "; run the next cells and see")
+    if reason:
+        raise Wrong(tr("exercises_extra.predict_choice_wrong_because", picked=repr(picked), reason=reason))
+    raise Wrong(tr("exercises_extra.predict_choice_wrong", picked=repr(picked)))

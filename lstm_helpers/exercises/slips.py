@@ -9,9 +9,13 @@ of o_t * tanh(C_t), the old state read out, and so on. The messages name the sli
 giving the whole answer. With no slip switched on, ``layer`` and ``lstm_gates``/``update``/
 ``readout`` equal the package's cells (tests/test_exercises_common.py checks it).
 """
+from collections.abc import Mapping
+
 import numpy as np
 
 from ..activations import sigmoid
+from ..i18n import tr
+from .checking import text
 
 ACTS = {
     "sigmoid": sigmoid,
@@ -19,10 +23,40 @@ ACTS = {
     "identity": lambda z: z,
     "flipped sigmoid": lambda z: sigmoid(-z),  # 1 / (1 + exp(z)): the sign in the exponent lost
 }
-RANGE = {"sigmoid": "values between 0 and 1", "tanh": "values between -1 and 1"}
-THE = {"sigmoid": "the sigmoid", "tanh": "tanh"}
-ORDER_SLIP = ("the concatenation is [h_{t-1}, x_t], hidden state first: the first H columns of each W act on "
-              "h_{t-1}, the last D on x_t")
+
+
+class _Texts(Mapping):
+    """A dict of texts looked up when read, so that each reads in the language current at that moment."""
+
+    def __init__(self, keys):
+        self._keys = keys
+
+    def __getitem__(self, k):
+        return tr(self._keys[k])
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self):
+        return len(self._keys)
+
+
+RANGE = _Texts({"sigmoid": "exercises.range_sigmoid", "tanh": "exercises.range_tanh"})
+THE = _Texts({"sigmoid": "exercises.the_sigmoid", "tanh": "exercises.the_tanh"})
+# the names a caller gives layer_slips, in English: read in the current language
+_NAMES = {"a gate": "exercises.name_a_gate", "the output gate": "exercises.name_output_gate"}
+
+
+def order_slip():
+    """The slip [x_t, h_{t-1}] for [h_{t-1}, x_t], in the current language."""
+    return tr("exercises.order_slip")
+
+
+def __getattr__(name):
+    """ORDER_SLIP, in the language current when it is read (``order_slip()`` reads it at use)."""
+    if name == "ORDER_SLIP":
+        return order_slip()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def layer(W, b, x, h, act=sigmoid, order="hx", bias=True, use_h=True, use_x=True, bias_outside=False):
@@ -45,26 +79,26 @@ def layer_slips(W, b, x, h, act="sigmoid", name="a gate", bias_name="b"):
     """(value, explanation) for the slips of one layer act(W [h_{t-1}, x_t] + b)."""
     right = ACTS[act]
     other = "tanh" if act == "sigmoid" else "sigmoid"
+    name = text(_NAMES.get(name, name))
     slips = [
-        (layer(W, b, x, h, right, order="xh"), ORDER_SLIP),
-        (layer(W, b, x, h, ACTS[other]), f"{name} uses {THE[act]} ({RANGE[act]}), not {THE[other]}"),
-        (layer(W, b, x, h, ACTS["identity"]), f"the activation ({THE[act]}) is missing"),
-        (layer(W, b, x, h, right, bias=False), f"the bias {bias_name} is missing"),
-        (layer(W, b, x, h, right, bias_outside=True), f"the bias {bias_name} is added inside {THE[act]}, "
-                                                      "before it is applied"),
-        (layer(W, b, x, h, right, use_h=False), "h_{t-1} is missing: the layer reads [h_{t-1}, x_t], both"),
-        (layer(W, b, x, h, right, use_x=False), "x_t is missing: the layer reads [h_{t-1}, x_t], both"),
+        (layer(W, b, x, h, right, order="xh"), order_slip()),
+        (layer(W, b, x, h, ACTS[other]), tr("exercises.layer_other_act", name=name, act=THE[act],
+                                            range=RANGE[act], other=THE[other])),
+        (layer(W, b, x, h, ACTS["identity"]), tr("exercises.layer_no_act", act=THE[act])),
+        (layer(W, b, x, h, right, bias=False), tr("exercises.bias_missing", bias=bias_name)),
+        (layer(W, b, x, h, right, bias_outside=True), tr("exercises.bias_outside", bias=bias_name, act=THE[act])),
+        (layer(W, b, x, h, right, use_h=False), tr("exercises.layer_no_h")),
+        (layer(W, b, x, h, right, use_x=False), tr("exercises.layer_no_x")),
     ]
     if act == "sigmoid":
-        slips.append((layer(W, b, x, h, ACTS["flipped sigmoid"]),
-                      "that is 1 - sigmoid(z): mind the sign, sigmoid(z) = 1 / (1 + exp(-z)) grows with z"))
+        slips.append((layer(W, b, x, h, ACTS["flipped sigmoid"]), tr("exercises.flipped_sigmoid")))
     return slips
 
 
 # --- the LSTM ---
 
 RIGHT = {"f": "sigmoid", "i": "sigmoid", "c": "tanh", "o": "sigmoid"}
-WORD = {"f": "the forget gate f_t", "i": "the input gate i_t", "c": "the candidate C~_t", "o": "the output gate o_t"}
+WORD = _Texts({k: f"exercises.word_{k}" for k in "fico"})  # "the forget gate f_t", ...
 
 
 def lstm_gates(p, x, h, order="hx", acts=None, no_bias=()):
@@ -86,40 +120,36 @@ def readout(g, c):
 
 def gate_slips(p, x, h, keys="fic"):
     """(gates, explanation) for the slips in the layers ``keys`` (those the value at hand depends on)."""
-    out = [(lstm_gates(p, x, h, order="xh"), ORDER_SLIP)]
+    out = [(lstm_gates(p, x, h, order="xh"), order_slip())]
     for k in keys:
         other = "tanh" if RIGHT[k] == "sigmoid" else "sigmoid"
-        what = (f"{WORD[k]} is a gate: it uses the sigmoid (values between 0 and 1), not tanh" if other == "tanh"
-                else "the candidate C~_t is not a gate: it uses tanh (values between -1 and 1), not the sigmoid")
+        what = (tr("exercises.gate_not_tanh", gate=WORD[k]) if other == "tanh"
+                else tr("exercises.candidate_not_sigmoid"))
         out.append((lstm_gates(p, x, h, acts={k: other}), what))
-        out.append((lstm_gates(p, x, h, no_bias=k), f"the bias b_{k} of {WORD[k]} is missing"))
+        out.append((lstm_gates(p, x, h, no_bias=k), tr("exercises.gate_bias_missing", k=k, gate=WORD[k])))
     if len(keys) > 1:
         gates = [k for k in keys if RIGHT[k] == "sigmoid"]
-        out.append((lstm_gates(p, x, h, acts={k: "tanh" for k in gates}),
-                    "the gates use the sigmoid (values between 0 and 1), not tanh"))
+        out.append((lstm_gates(p, x, h, acts={k: "tanh" for k in gates}), tr("exercises.gates_not_tanh")))
         if "c" in keys:
             swapped = {"c": "sigmoid", **{k: "tanh" for k in gates}}
-            out.append((lstm_gates(p, x, h, acts=swapped), "the sigmoid and tanh are the wrong way round: the gates "
-                                                          "use the sigmoid, the candidate tanh"))
-        out.append((lstm_gates(p, x, h, no_bias=keys), "the biases are missing"))
+            out.append((lstm_gates(p, x, h, acts=swapped), tr("exercises.acts_swapped")))
+        out.append((lstm_gates(p, x, h, no_bias=keys), tr("exercises.biases_missing")))
     return out
 
 
 def update_slips(f, i, g, c_prev):
     """(C_t, explanation) for the common slips in C_t = f_t * C_{t-1} + i_t * C~_t, given the gates."""
     return [
-        (i * c_prev + f * g, "f_t and i_t are swapped: the forget gate scales the old state C_{t-1}, the input "
-                             "gate the candidate"),
-        (c_prev + i * g, "the old state is scaled by the forget gate f_t"),
-        (f * c_prev + g, "the candidate is scaled by the input gate i_t"),
-        (f * c_prev + i, "what is written is i_t times the candidate C~_t, not i_t alone"),
-        (f * c_prev * i * g, "the kept part and the written part are added, not multiplied"),
-        (np.tanh(f * c_prev + i * g), "C_t is not squashed: only h_t = o_t * tanh(C_t) is"),
-        ((1 - f) * c_prev + i * g, "f_t is the fraction kept (f = 1 keeps everything), not the fraction forgotten"),
-        (f * c_prev + (1 - f) * g, "the candidate is scaled by its own gate i_t, not by 1 - f_t "
-                                   "(coupled gates are a variant, not our cell)"),
-        (f * c_prev + i * np.tanh(g), "the candidate already went through tanh once; a second tanh is too many"),
-        (f * c_prev - i * g, "the written part is added, not subtracted"),
+        (i * c_prev + f * g, tr("exercises.update_swapped")),
+        (c_prev + i * g, tr("exercises.update_no_forget")),
+        (f * c_prev + g, tr("exercises.update_no_input")),
+        (f * c_prev + i, tr("exercises.update_no_candidate")),
+        (f * c_prev * i * g, tr("exercises.update_multiplied")),
+        (np.tanh(f * c_prev + i * g), tr("exercises.update_squashed")),
+        ((1 - f) * c_prev + i * g, tr("exercises.update_forgotten_fraction")),
+        (f * c_prev + (1 - f) * g, tr("exercises.update_coupled")),
+        (f * c_prev + i * np.tanh(g), tr("exercises.update_tanh_twice")),
+        (f * c_prev - i * g, tr("exercises.update_subtracted")),
     ]
 
 
@@ -128,22 +158,21 @@ def cell_slips(p, x, h, c_prev):
     g = lstm_gates(p, x, h)
     slips = [(update(gates, c_prev), why) for gates, why in gate_slips(p, x, h, "fic")]
     slips += update_slips(g["f"], g["i"], g["c"], c_prev)
-    slips += [(update(lstm_gates(p, x, c_prev), h), "h_prev and c_prev are swapped: the layers read h_{t-1}, "
-                                                    "the forget gate scales C_{t-1}"),
-              (update(g, h), "the forget gate scales the old cell state C_{t-1}, not h_{t-1}")]
+    slips += [(update(lstm_gates(p, x, c_prev), h), tr("exercises.cell_h_c_swapped")),
+              (update(g, h), tr("exercises.cell_forget_scales_h"))]
     return slips
 
 
 def hidden_slips(o, c, c_prev=None):
     """(h_t, explanation) for the common slips in reading out h_t = o_t * tanh(C_t), given o_t."""
     slips = [
-        (o * c, "h_t = o_t * tanh(C_t): the cell state is squashed by tanh before the gate reads it out"),
-        (np.tanh(o * c), "tanh(o_t * C_t) is not o_t * tanh(C_t): tanh acts on C_t first, then the gate multiplies"),
-        (np.tanh(c), "the output gate is missing: h_t is tanh(C_t) scaled by o_t"),
-        (o, "return h_t, not the gate o_t alone"),
-        (o * sigmoid(c), "the cell state is squashed with tanh (values between -1 and 1), not the sigmoid"),
-        (o + np.tanh(c), "the gate multiplies: o_t * tanh(C_t), not a sum"),
+        (o * c, tr("exercises.hidden_not_squashed")),
+        (np.tanh(o * c), tr("exercises.hidden_tanh_outside")),
+        (np.tanh(c), tr("exercises.hidden_no_gate")),
+        (o, tr("exercises.hidden_gate_alone")),
+        (o * sigmoid(c), tr("exercises.hidden_sigmoid")),
+        (o + np.tanh(c), tr("exercises.hidden_sum")),
     ]
     if c_prev is not None:
-        slips.append((o * np.tanh(c_prev), "h_t reads out the new cell state C_t, not C_{t-1}"))
+        slips.append((o * np.tanh(c_prev), tr("exercises.hidden_old_state")))
     return slips
