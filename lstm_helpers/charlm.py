@@ -13,6 +13,7 @@ Karpathy, Johnson & Fei-Fei (2015, "Visualizing and Understanding Recurrent Netw
 import numpy as np
 
 from . import losses
+from .i18n import tr
 
 
 def temperature_probs(logits, temperature):
@@ -29,7 +30,7 @@ def temperature_probs(logits, temperature):
     """
     temperature = float(temperature)
     if not temperature > 0:
-        raise ValueError(f"temperature must be > 0; got {temperature}")
+        raise ValueError(tr("errors.temperature", temperature=temperature))
     z = np.asarray(logits, dtype=np.float64) / temperature
     z = z - z.max(axis=-1, keepdims=True)  # exp never overflows, however small the temperature
     with np.errstate(under="ignore"):
@@ -63,8 +64,7 @@ class TextStream:
         ids = np.asarray(ids)
         per_row = (len(ids) - 1) // batch_size
         if per_row < seq_len:
-            raise ValueError(f"the text has {len(ids)} characters: too short for {batch_size} streams of at least "
-                             f"seq_len + 1 = {seq_len + 1}")
+            raise ValueError(tr("errors.streams_short", n=len(ids), batch_size=batch_size, need=seq_len + 1))
         self.rows = ids[:batch_size * per_row + 1]
         self.per_row, self.B, self.k, self.V = per_row, batch_size, seq_len, vocab_size
         self.on_wrap = on_wrap
@@ -111,7 +111,7 @@ def sample(model, vocab, prime, length, temperature, rng):
     str : the ``length`` new characters (without the prime)
     """
     if not prime:
-        raise ValueError("prime must hold at least one character for the model to read")
+        raise ValueError(tr("errors.prime_empty"))
     dtype = model.params["W_y"].dtype
     eye = np.eye(vocab.size, dtype=dtype)
     logits, state = model.run(eye[vocab.encode(prime)][None])               # (1, len(prime), V)
@@ -139,7 +139,7 @@ def ngram_bits_per_char(train_ids, val_ids, vocab_size, order, smoothing=0.5):
         np.add.at(counts, (train_ids[:-1], train_ids[1:]), 1.0)
         p = counts / counts.sum(axis=1, keepdims=True)
         return float(-np.log2(p[val_ids[:-1], val_ids[1:]]).mean())
-    raise ValueError(f"order must be 1 (unigram) or 2 (bigram); got {order!r}")
+    raise ValueError(tr("errors.order", order=order))
 
 
 def compressor_bits_per_char(train_text, val_text, method="zlib"):
@@ -153,7 +153,7 @@ def compressor_bits_per_char(train_text, val_text, method="zlib"):
     import zlib
     squeeze = {"zlib": lambda b: zlib.compress(b, 9), "lzma": lambda b: lzma.compress(b, preset=9)}
     if method not in squeeze:
-        raise ValueError(f"method must be one of {sorted(squeeze)}; got {method!r}")
+        raise ValueError(tr("errors.method", methods=sorted(squeeze), method=method))
     a, b = train_text.encode("utf-8"), val_text.encode("utf-8")
     return (len(squeeze[method](a + b)) - len(squeeze[method](a))) * 8 / len(val_text)
 

@@ -16,11 +16,17 @@ row by row, one row a step, classified from the last state (chapter 10).
 
 Every function takes ``ax=None`` (a new figure when None) and returns what it
 drew; ``ALT_TEXT`` describes each figure for readers who cannot see it.
+
+Every word drawn (captions, legends, the 'forced' mark, the example sentences) comes from
+``texts/diagrams.toml`` in the reader's language (``i18n.tr``), looked up when the drawing is made;
+math labels (σ, tanh, ×, $C_{t-1}$) are drawn as they are, the symbols in ``SYMBOL_FONT`` in every language.
 """
 import numpy as np
-from matplotlib import colormaps, patches
+from matplotlib import colormaps, patches, patheffects
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+
+from .i18n import language, tr
 
 INK = "#2b2b2b"
 LAYER = "#9ecae1"     # neural-network layers (boxes)
@@ -46,6 +52,9 @@ SCALES = {"f": (GATE_CMAP, GATE_NORM), "i": (GATE_CMAP, GATE_NORM), "o": (GATE_C
 PARTS = ("forget", "input", "update", "output", "cell_state")
 VARIANT_PARTS = ("peepholes", "coupled")  # parts of the LSTM's variants, drawn only on their variant
 GRU_PARTS = ("reset", "update", "candidate", "state")
+# The symbols (σ, tanh, ×, +, 1 −, A, · · ·, the badges' numbers) are drawn in matplotlib's own font in every
+# language: the Chinese font's middle dots and minus are wider and shorter, and would move them.
+SYMBOL_FONT = "DejaVu Sans"
 # Names with a subscript (x_t, C_{t-1}): mathtext draws the subscript at 0.7 of this size, so a cell drawing
 # 9 inches wide shown at 720 px still shows it at 8 pt (14 * 0.7 * 720 / 864 = 8.2).
 LABEL_PT = 14
@@ -150,6 +159,14 @@ ALT_TEXT = {
 }
 
 
+def _bold(color=INK):
+    """Bold text. The Chinese font has one weight: there a stroke of the text's own colour thickens it (asking for
+    bold would fall back to the regular weight, with a warning)."""
+    if language() == "zh":
+        return dict(path_effects=[patheffects.withStroke(linewidth=0.8, foreground=color)])
+    return dict(fontweight="bold")
+
+
 def _new_ax(ax, figsize, xlim, ylim):
     if ax is None:
         fig = Figure(figsize=figsize, dpi=100)
@@ -196,7 +213,7 @@ def _layer(ax, xy, label, w=1.3, h=0.8, fs=11):
     box = patches.FancyBboxPatch((xy[0] - w / 2, xy[1] - h / 2), w, h, boxstyle="round,pad=0.06",
                                  fc=LAYER, ec=INK, lw=1.3, zorder=4)
     ax.add_patch(box)
-    txt = ax.text(xy[0], xy[1], label, ha="center", va="center", fontsize=fs, zorder=5)
+    txt = ax.text(xy[0], xy[1], label, ha="center", va="center", fontsize=fs, zorder=5, fontfamily=SYMBOL_FONT)
     return [box, txt]
 
 
@@ -205,7 +222,8 @@ def _absent_layer(ax, xy, label, w=1.3, h=0.8, fs=11):
     box = patches.FancyBboxPatch((xy[0] - w / 2, xy[1] - h / 2), w, h, boxstyle="round,pad=0.06",
                                  fc="none", ec=ABSENT, lw=1.3, ls=(0, (1.5, 1.5)), zorder=4)
     ax.add_patch(box)
-    txt = ax.text(xy[0], xy[1], label, ha="center", va="center", fontsize=fs, color=ABSENT, zorder=5)
+    txt = ax.text(xy[0], xy[1], label, ha="center", va="center", fontsize=fs, color=ABSENT, zorder=5,
+                  fontfamily=SYMBOL_FONT)
     return [box, txt]
 
 
@@ -216,7 +234,7 @@ def _pointwise(ax, xy, label, r=0.36, fs=12, wide=False):
         shape = patches.Circle(xy, r, fc=POINTWISE, ec=INK, lw=1.3, zorder=4)
     ax.add_patch(shape)
     txt = ax.text(xy[0], xy[1] - (0.02 if not wide else 0), label, ha="center", va="center",
-                  fontsize=fs if not wide else 10.5, zorder=5)
+                  fontsize=fs if not wide else 10.5, zorder=5, fontfamily=SYMBOL_FONT)
     return [shape, txt]
 
 
@@ -252,7 +270,7 @@ class Chips:
         """Remember the values to show (painted with the next frame)."""
         values = np.ravel(np.asarray(values, dtype=float))
         if values.shape != self.values.shape:
-            raise ValueError(f"expected {self.values.size} values; got {values.size}")
+            raise ValueError(tr("errors.chips_count", n=self.values.size, got=values.size))
         self.values = values
 
     @staticmethod
@@ -338,8 +356,8 @@ class _CellDrawing(LiveDiagram):
 
     def _forced_mark(self, name, x, y=1.93):
         """The 'forced' label on a layer's input (it is cut), hidden until ``update`` says so."""
-        self.forced_marks[name] = self.ax.text(x, y, "forced", color=FORCED, fontsize=10, ha="center",
-                                               va="center", zorder=7, visible=False, fontweight="bold",
+        self.forced_marks[name] = self.ax.text(x, y, tr("diagrams.forced"), color=FORCED, fontsize=10,
+                                               ha="center", va="center", zorder=7, visible=False, **_bold(FORCED),
                                                bbox=dict(fc="white", ec=FORCED, lw=0.8, pad=1.0))
 
     def _show_forced(self, forced):
@@ -377,16 +395,15 @@ class LSTMCell(_CellDrawing):
     def __init__(self, ax=None, hidden_size=1, input_size=None, live=True, highlight=None, figsize=(9.0, 5.4),
                  dpi=80, labels=True, forget_gate=True, coupled=False, peepholes=False):
         if coupled and not forget_gate:
-            raise ValueError("a coupled cell writes i = 1 - f: it needs its forget gate (forget_gate=True)")
+            raise ValueError(tr("errors.coupled_needs_forget"))
         here = PARTS + ("peepholes",) * bool(peepholes) + ("coupled",) * bool(coupled)
         if highlight not in (None,) + here:
-            raise ValueError(f"highlight must be None or one of {here}; got {highlight!r}")
+            raise ValueError(tr("errors.highlight", parts=here, highlight=highlight))
         input_size = hidden_size if input_size is None else input_size
         if live and not (1 <= hidden_size <= 2 and 1 <= input_size <= 4):
-            raise ValueError("the live cell shows 1 or 2 units and 1 to 4 inputs; "
-                             f"got hidden_size={hidden_size}, input_size={input_size}")
+            raise ValueError(tr("errors.live_sizes", hidden_size=hidden_size, input_size=input_size))
         if live and (peepholes or coupled) and hidden_size > 1:  # two units' chips would cover the new lines
-            raise ValueError(f"the live peephole or coupled cell shows 1 unit; got hidden_size={hidden_size}")
+            raise ValueError(tr("errors.live_one_unit", hidden_size=hidden_size))
         ax = self._begin(ax, figsize, (-5.0, 20.6), (-2.9, 11.0), live, dpi)
         self.hidden_size, self.input_size = hidden_size, input_size
         self.forget_gate, self.coupled, self.peepholes = bool(forget_gate), bool(coupled), bool(peepholes)
@@ -533,7 +550,7 @@ class LSTMCell(_CellDrawing):
         forced : iterable of gate names fixed by hand (marked on the drawing)
         """
         if not self.live:
-            raise ValueError("this diagram was drawn with live=False; it shows no values")
+            raise ValueError(tr("errors.not_live"))
         r = record
         values = {"x": x, "h_prev": h_prev, "c_prev": c_prev, "f": r.f, "i": r.i,
                   "g": r.g, "o": r.o, "fc": r.f * c_prev, "ig": r.i * r.g, "c": r.c, "tc": np.tanh(r.c),
@@ -622,11 +639,10 @@ class GRUCell(_CellDrawing):
     def __init__(self, ax=None, hidden_size=1, input_size=None, live=True, highlight=None, reset_after=False,
                  figsize=(7.7, 5.1), dpi=80):
         if highlight not in (None,) + GRU_PARTS:
-            raise ValueError(f"highlight must be None or one of {GRU_PARTS}; got {highlight!r}")
+            raise ValueError(tr("errors.highlight", parts=GRU_PARTS, highlight=highlight))
         input_size = hidden_size if input_size is None else input_size
         if live and not (1 <= hidden_size <= 2 and 1 <= input_size <= 4):
-            raise ValueError("the live cell shows 1 or 2 units and 1 to 4 inputs; "
-                             f"got hidden_size={hidden_size}, input_size={input_size}")
+            raise ValueError(tr("errors.live_sizes", hidden_size=hidden_size, input_size=input_size))
         ax = self._begin(ax, figsize, (-3.6, 18.3), (-2.9, 11.6), live, dpi)  # the LSTM cell's scale
         self.hidden_size, self.input_size, self.reset_after = hidden_size, input_size, bool(reset_after)
         add = self._add
@@ -721,7 +737,7 @@ class GRUCell(_CellDrawing):
         forced : iterable of gate names ("z", "r") fixed by hand (marked on the drawing)
         """
         if not self.live:
-            raise ValueError("this diagram was drawn with live=False; it shows no values")
+            raise ValueError(tr("errors.not_live"))
         r = record
         values = {"x": x, "h_prev": h_prev, "r": r.r, "z": r.z, "n": r.n, "zh": r.z * h_prev,
                   "zn": (1.0 - r.z) * r.n, "h": r.h, "rh": r.r * h_prev}
@@ -757,7 +773,7 @@ def _module_box(ax, xy, w=2.2, h=1.6, label="A", fc=LAYER):
     box = patches.FancyBboxPatch((xy[0] - w / 2, xy[1] - h / 2), w, h, boxstyle="round,pad=0.1", fc=fc,
                                  ec=INK, lw=1.4, zorder=3)
     ax.add_patch(box)
-    ax.text(xy[0], xy[1], label, ha="center", va="center", fontsize=14, zorder=4)
+    ax.text(xy[0], xy[1], label, ha="center", va="center", fontsize=14, zorder=4, fontfamily=SYMBOL_FONT)
     return box
 
 
@@ -810,32 +826,31 @@ def dependency_gap(gap="short", ax=None):
     -------
     ax
     """
-    if gap == "short":
-        words = ["the", "clouds", "are", "in", "the"]
-        relevant, answer = [1], "sky"
-    elif gap == "long":
-        words = ["I", "grew", "up", "in", "France", "…", "I", "speak", "fluent"]
-        relevant, answer = [4], "French"
-    else:
-        raise ValueError(f"gap must be 'short' or 'long'; got {gap!r}")
+    if gap not in ("short", "long"):
+        raise ValueError(tr("errors.gap", gap=gap))
+    # the words read, one a step, the relevant one in [brackets]: "the [clouds] are in the"
+    words = tr(f"diagrams.gap_{gap}_words").split()
+    relevant = [k for k, w in enumerate(words) if w.startswith("[")]
+    words = [w.strip("[]") for w in words]
+    answer = tr(f"diagrams.gap_{gap}_answer")
     n = len(words)
     step = 2.1
     ax = _new_ax(ax, (0.95 * n + 1.0, 3.0), (-1.6, step * (n - 1) + 1.6), (-2.9, 3.2))
     for k, w in enumerate(words):
         x = step * k
         if w == "…":
-            ax.text(x, 0, "· · ·", ha="center", va="center", fontsize=16)
+            ax.text(x, 0, "· · ·", ha="center", va="center", fontsize=16, fontfamily=SYMBOL_FONT)
             continue
         fc = "#fdae6b" if k in relevant else LAYER
         _module_box(ax, (x, 0), w=1.3, h=1.1, label="A", fc=fc)
         _arrow(ax, (x, -1.9), (x, -0.65))
         ax.text(x, -2.05, w, ha="center", va="top", fontsize=12,  # at least 8 pt where chapter 02 shows it
-                fontweight="bold" if k in relevant else "normal")
+                **(_bold("black") if k in relevant else dict(fontweight="normal")))
         if k < n - 1:
             _arrow(ax, (x + 0.75, 0), (x + step - 0.75, 0))
     x = step * (n - 1)
     _arrow(ax, (x, 0.65), (x, 1.9))
-    ax.text(x, 2.05, answer + "?", ha="center", va="bottom", fontsize=13, fontweight="bold", color="#b35806")
+    ax.text(x, 2.05, answer, ha="center", va="bottom", fontsize=13, color="#b35806", **_bold("#b35806"))
     ax.annotate("", xy=(x - 0.2, 2.3), xytext=(step * relevant[0], 0.75),
                 arrowprops=dict(arrowstyle="-|>", ls="--", color="#b35806", lw=1.2,
                                 connectionstyle="arc3,rad=-0.25", mutation_scale=10))
@@ -847,7 +862,7 @@ def _neighbour(ax, x, step, kind, w=2.0):
     box = patches.FancyBboxPatch((x - w / 2, 0.6), w, 7.8, boxstyle="round,pad=0.2", fc="#dbe9f6", ec=INK,
                                  lw=1.3, zorder=3)
     ax.add_patch(box)
-    ax.text(x, 4.5, "A", ha="center", va="center", fontsize=16, zorder=4)
+    ax.text(x, 4.5, "A", ha="center", va="center", fontsize=16, zorder=4, fontfamily=SYMBOL_FONT)
     _arrow(ax, (x, -2.0), (x, 0.4))
     _arrow(ax, (x, 8.6), (x, 10.3))
     ax.text(x, -2.3, f"$x_{{{step}}}$", ha="center", va="top", fontsize=LABEL_PT)
@@ -865,7 +880,7 @@ def repeating_module(kind="lstm", ax=None):
     ax
     """
     if kind not in ("rnn", "lstm"):
-        raise ValueError(f"kind must be 'rnn' or 'lstm'; got {kind!r}")
+        raise ValueError(tr("errors.kind", kind=kind))
     lim = (-5.6, 21.4), (-3.4, 11.8)
     ax = _new_ax(ax, (9.5, 5.35), *lim)
     _neighbour(ax, -3.6, "t-1", kind)
@@ -900,6 +915,9 @@ SEQUENCE_SHAPES = (  # (row, caption, steps, steps that read an input, steps tha
     (1, "many-to-many (aligned)", 4, {0, 1, 2, 3}, {0, 1, 2, 3}, None),
 )
 CTC_MERGED = "cat"  # the CTC outputs with repeats merged and blanks dropped
+# the keys of the captions, in the order of SEQUENCE_SHAPES: drawn in the reader's language
+SEQUENCE_SHAPE_KEYS = ("one_to_one", "one_to_many", "many_to_one", "many_to_many_read_write", "many_to_many_ctc",
+                       "many_to_many_aligned")
 
 
 def sequence_shapes(ax=None):
@@ -925,7 +943,7 @@ def sequence_shapes(ax=None):
             ax.text(x, y, label, ha="center", va="center", fontsize=12)
 
     x0 = {0: 0.0, 1: 0.0}
-    for row, caption, n, ins, outs, letters in SEQUENCE_SHAPES:
+    for (row, _, n, ins, outs, letters), key in zip(SEQUENCE_SHAPES, SEQUENCE_SHAPE_KEYS):
         y = row_y[row]
         for k in range(n):
             x = x0[row] + 1.0 * k
@@ -944,12 +962,13 @@ def sequence_shapes(ax=None):
             _arrow(ax, (mid, y + 3.15), (mid, y + 3.55), lw=1.1)
             for j, ch in enumerate(CTC_MERGED):
                 box(mid + 0.9 * (j - 1), y + 4.0, output_fc, ch)
-        ax.text(x0[row] + (n - 1) / 2, y - 0.6, caption, ha="center", va="top", fontsize=11, linespacing=1.3)
+        ax.text(x0[row] + (n - 1) / 2, y - 0.6, tr(f"diagrams.{key}"), ha="center", va="top", fontsize=11,
+                linespacing=1.3)
         x0[row] += n + gap
     for y in row_y.values():
-        ax.text(-0.75, y, "input", fontsize=11, ha="right", va="center", color="#b2182b")
-        ax.text(-0.75, y + 1.3, "state", fontsize=11, ha="right", va="center")
-        ax.text(-0.75, y + 2.6, "output", fontsize=11, ha="right", va="center", color="#1b7837")
+        ax.text(-0.75, y, tr("diagrams.row_input"), fontsize=11, ha="right", va="center", color="#b2182b")
+        ax.text(-0.75, y + 1.3, tr("diagrams.row_state"), fontsize=11, ha="right", va="center")
+        ax.text(-0.75, y + 2.6, tr("diagrams.row_output"), fontsize=11, ha="right", va="center", color="#1b7837")
     return ax
 
 
@@ -970,9 +989,8 @@ def notation_legend(ax=None):
     ax.plot([16.6, 17.6], [1.2, 1.2], color=INK, lw=1.6)
     _arrow(ax, (17.6, 1.2), (18.7, 1.9))
     _arrow(ax, (17.6, 1.2), (18.7, 0.5))
-    for x, s in ((2, "neural network\nlayer"), (6, "pointwise\noperation"), (10, "vector\ntransfer"),
-                 (13.9, "concatenate"), (17.6, "copy")):
-        ax.text(x, -0.1, s, ha="center", va="top", fontsize=11)
+    for x, s in ((2, "layer"), (6, "pointwise"), (10, "transfer"), (13.9, "concatenate"), (17.6, "copy")):
+        ax.text(x, -0.1, tr(f"diagrams.notation_{s}"), ha="center", va="top", fontsize=11)
     return ax
 
 
@@ -997,7 +1015,7 @@ class GateDiagram(LiveDiagram):
 
     def __init__(self, n=1, ax=None):
         if not 1 <= n <= 4:
-            raise ValueError(f"the gate drawing shows 1 to 4 components; got {n}")
+            raise ValueError(tr("errors.gate_components", n=n))
         self.ax = ax = _new_ax(ax, (5.6, 3.2), (-0.8, 13.0), (-1.8, 6.4))
         self.figure = ax.figure
         _wire(ax, [(0.0, 4.5), (5.64, 4.5)])
@@ -1006,21 +1024,22 @@ class GateDiagram(LiveDiagram):
         _wire(ax, [(6.0, -0.8), (6.0, 0.95)], head=False)
         _layer(ax, (6.0, 1.4), "σ")
         _wire(ax, [(6.0, 1.85), (6.0, 4.14)])
-        ax.text(6.0, -1.0, "input to the gate", ha="center", va="top", fontsize=11)
+        ax.text(6.0, -1.0, tr("diagrams.gate_input"), ha="center", va="top", fontsize=11)
         w = 1.3  # wide chips: "-0.80" keeps a margin inside its square
         kw = dict(width=w, font_pt=11, label_pt=11)
-        self.chips = {"in": Chips(ax, (2.8, 5.25), n, "x", label="passes in", **kw),
-                      "gate": Chips(ax, (6.6 + 0.5 * n * w, 3.0), n, "f", label="gate", label_side="below", **kw),
-                      "out": Chips(ax, (9.6, 5.25), n, "x", label="passes out", **kw)}
+        self.chips = {"in": Chips(ax, (2.8, 5.25), n, "x", label=tr("diagrams.gate_passes_in"), **kw),
+                      "gate": Chips(ax, (6.6 + 0.5 * n * w, 3.0), n, "f", label=tr("diagrams.gate_values"),
+                                    label_side="below", **kw),
+                      "out": Chips(ax, (9.6, 5.25), n, "x", label=tr("diagrams.gate_passes_out"), **kw)}
 
     def update(self, value, signal=None):
         """Show gate values ``value`` in [0, 1] applied to ``signal`` (default all ones)."""
         v = np.atleast_1d(np.asarray(value, dtype=float))
         if np.any((v < 0) | (v > 1)):
-            raise ValueError(f"gate values must lie in [0, 1]; got {v}")
+            raise ValueError(tr("errors.gate_values", values=v))
         s = np.ones_like(v) if signal is None else np.atleast_1d(np.asarray(signal, dtype=float))
         if s.shape != v.shape:
-            raise ValueError(f"signal has shape {s.shape}; the gate values have shape {v.shape}")
+            raise ValueError(tr("errors.gate_signal", signal=s.shape, values=v.shape))
         self.chips["in"].set(s)
         self.chips["gate"].set(v)
         self.chips["out"].set(s * v)
@@ -1074,14 +1093,14 @@ def _back(ax, points, lw=1.8, zorder=3):
 def _sum(ax, xy, r=0.3):
     """Where two gradients meet and are added: a pointwise circle with a backward-coloured rim."""
     ax.add_patch(patches.Circle(xy, r, fc=POINTWISE, ec=BACKWARD, lw=1.6, zorder=4))
-    ax.text(xy[0], xy[1] - 0.02, "+", ha="center", va="center", fontsize=12, zorder=5)
+    ax.text(xy[0], xy[1] - 0.02, "+", ha="center", va="center", fontsize=12, zorder=5, fontfamily=SYMBOL_FONT)
 
 
 def _badge(ax, xy, n, r=0.36):
     """The backward pass's order: a filled circle with the number of the step in the backward sweep."""
     ax.add_patch(patches.Circle(xy, r, fc=BACKWARD, ec="white", lw=1.2, zorder=6))
     ax.text(xy[0], xy[1] - 0.01, str(n), ha="center", va="center", fontsize=11, color="white",
-            fontweight="bold", zorder=7)
+            fontweight="bold", zorder=7, fontfamily=SYMBOL_FONT)
 
 
 def _bridge(ax, x, y, w=0.34, h=0.3):
@@ -1110,9 +1129,9 @@ def bptt_unrolled(kind="rnn", steps=3, ax=None):
     ax
     """
     if kind not in ("rnn", "lstm"):
-        raise ValueError(f"kind must be 'rnn' or 'lstm'; got {kind!r}")
+        raise ValueError(tr("errors.kind", kind=kind))
     if not 3 <= steps <= 5:
-        raise ValueError(f"steps must be 3 to 5; got {steps}")
+        raise ValueError(tr("errors.bptt_steps", steps=steps))
     T, is_lstm = steps, kind == "lstm"
     S, bw = 7.6, 2.2                                       # step spacing, box width
     bh = 5.6 if is_lstm else 2.0                           # box height
@@ -1217,24 +1236,24 @@ def bptt_unrolled(kind="rnn", steps=3, ax=None):
                                         ec=INK, lw=1.3, zorder=3))
     total = " + ".join(f"dW_{{{t}}}" for t in range(1, T + 1))
     ax.text((x0 + x1) / 2, y_W, f"$dW = {total}$", ha="center", va="center", fontsize=LABEL_PT, zorder=4)
-    ax.text(x0 - 0.3, y_W, "one W, shared\nby every step", ha="right", va="center", fontsize=11,
+    ax.text(x0 - 0.3, y_W, tr("diagrams.bptt_shared"), ha="right", va="center", fontsize=11,
             linespacing=1.2)
-    alike = r"$W_f, W_i, W_C, W_o$ and the biases alike" if is_lstm else "the bias $b$ alike"
+    alike = tr("diagrams.bptt_alike_lstm" if is_lstm else "diagrams.bptt_alike_rnn")
     ax.text((x0 + x1) / 2, y_W - 0.7, alike, ha="center", va="top", fontsize=LABEL_PT)
     ax.text(xs[0] - 0.35 - w / 2 - 0.3, y_cache - 0.1,
-            "cache: what\nthe forward\nkeeps for the\nstep's backward", ha="right", va="top", fontsize=11,
+            tr("diagrams.bptt_cache"), ha="right", va="top", fontsize=11,
             linespacing=1.25)
     # the key
     yk = top - 0.55
     kx = left + 0.3
     _arrow(ax, (kx, yk), (kx + 1.6, yk))
-    ax.text(kx + 1.85, yk, "forward: values", ha="left", va="center", fontsize=11)
+    ax.text(kx + 1.85, yk, tr("diagrams.bptt_key_forward"), ha="left", va="center", fontsize=11)
     kx += 7.0
     _back(ax, [(kx, yk), (kx + 1.6, yk)])
-    ax.text(kx + 1.85, yk, "backward: gradients", ha="left", va="center", fontsize=11, color=BACKWARD)
+    ax.text(kx + 1.85, yk, tr("diagrams.bptt_key_backward"), ha="left", va="center", fontsize=11, color=BACKWARD)
     kx += 8.2
     _badge(ax, (kx + 0.3, yk), 1)
-    ax.text(kx + 0.85, yk, "order of the backward pass", ha="left", va="center", fontsize=11)
+    ax.text(kx + 0.85, yk, tr("diagrams.bptt_key_order"), ha="left", va="center", fontsize=11)
     return ax
 
 
@@ -1275,9 +1294,9 @@ def rows_as_steps(image=None, ax=None):
         image = tasks.load_digits()[1][0][0]
     image = np.asarray(image, dtype=float)
     if image.shape != (8, 8):
-        raise ValueError(f"image must have shape (8, 8); got {image.shape}")
+        raise ValueError(tr("errors.image_shape", shape=image.shape))
     if not np.all((image >= 0) & (image <= 1)):
-        raise ValueError("pixels must lie in [0, 1] (tasks.load_digits divides the files' 0..16 by 16)")
+        raise ValueError(tr("errors.pixels"))
     T = 8
     rows_y = [T - t + 0.5 for t in range(1, T + 1)]  # row t's centre: row 1 at the top
     yc, bw, bh = 10.0, 1.6, 1.2                      # the chain's line, the boxes' size
@@ -1293,7 +1312,7 @@ def rows_as_steps(image=None, ax=None):
                 zorder=2)
     for t, y in enumerate(rows_y, start=1):
         ax.text(-0.2, y, f"t = {t}", ha="right", va="center", fontsize=11)
-    ax.text(4.0, 8.3, "each row $x_t$: 8 pixels", ha="center", va="bottom", fontsize=LABEL_PT)
+    ax.text(4.0, 8.3, tr("diagrams.rows_each_row"), ha="center", va="bottom", fontsize=LABEL_PT)
     # the key: pixel values 0 (white) to 1 (black)
     ax.imshow(np.linspace(0, 1, 64)[None, :], cmap="gray_r", vmin=0.0, vmax=1.0, extent=(1.5, 6.5, -1.25, -0.75),
               aspect="auto", zorder=1)
@@ -1301,7 +1320,7 @@ def rows_as_steps(image=None, ax=None):
     ax.add_patch(patches.Rectangle((1.5, -1.25), 5.0, 0.5, fc="none", ec="#9a9a9a", lw=1.0, zorder=2))
     ax.text(1.3, -1.0, "0", ha="right", va="center", fontsize=11)
     ax.text(6.7, -1.0, "1", ha="left", va="center", fontsize=11)
-    ax.text(4.0, -1.45, "pixel value", ha="center", va="top", fontsize=11)
+    ax.text(4.0, -1.45, tr("diagrams.rows_pixel_value"), ha="center", va="top", fontsize=11)
     # each row, out of the image's right edge and up into its step's copy of A (a staircase: no crossings)
     for t, y in enumerate(rows_y, start=1):
         if t in shown:
@@ -1323,13 +1342,14 @@ def rows_as_steps(image=None, ax=None):
         b = xb - (bw / 2 + 0.1 if tb else 0.75)
         _arrow(ax, (a, yc), (b, yc))
         ax.text((a + b) / 2, yc + 0.15, f"$h_{ta if ta else 7}$", ha="center", va="bottom", fontsize=LABEL_PT)
-    ax.text(x_dots, yc, "· · ·", ha="center", va="center", fontsize=16)
+    ax.text(x_dots, yc, "· · ·", ha="center", va="center", fontsize=16, fontfamily=SYMBOL_FONT)
     # many-to-one: only h_8 goes on, up into the softmax over the ten digits
     x8 = shown[8]
     _arrow(ax, (x8, yc + bh / 2 + 0.1), (x8, 12.2))
     ax.text(x8 + 0.15, 11.5, "$h_8$", ha="left", va="center", fontsize=LABEL_PT)
     _layer(ax, (x8, 12.7), "softmax", w=2.2, h=0.8, fs=12)
     _arrow(ax, (x8, 13.25), (x8, 14.3))
-    ax.text(x8, 14.4, "p(digit)", ha="center", va="bottom", fontsize=13)
-    ax.text(x8 - 1.35, 12.7, "10 digits,\n0 to 9", ha="right", va="center", fontsize=11, linespacing=1.2)
+    ax.text(x8, 14.4, tr("diagrams.rows_probabilities"), ha="center", va="bottom", fontsize=13)
+    ax.text(x8 - 1.35, 12.7, tr("diagrams.rows_ten_digits"), ha="right", va="center", fontsize=11,
+            linespacing=1.2)
     return ax

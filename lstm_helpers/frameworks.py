@@ -26,6 +26,7 @@ from_pytorch_gru map that form exactly; Cho's form (no b_hn) has no nn.GRU equiv
 import numpy as np
 
 from . import gru, lstm, shapes
+from .i18n import tr
 
 PYTORCH_ORDER = ("i", "f", "c", "o")  # our names in PyTorch's stacking order; its g is our c (the candidate)
 PYTORCH_KEYS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
@@ -35,16 +36,15 @@ def _read_state(state, module, blocks):
     """weight_ih, weight_hh, bias_ih, bias_hh and H of a one-layer state dict with ``blocks`` stacked layers."""
     missing = [k for k in PYTORCH_KEYS if k not in state]
     if missing:
-        raise shapes.ShapeError(f"a one-layer {module} state dict has the keys {list(PYTORCH_KEYS)}; "
-                                f"missing {missing} (bidirectional or bias=False layers are not supported)")
+        raise shapes.ShapeError(tr("errors.state_dict_keys", module=module, keys=list(PYTORCH_KEYS), missing=missing))
     w_ih, w_hh, b_ih, b_hh = (np.asarray(state[k]) for k in PYTORCH_KEYS)
     if w_hh.ndim != 2 or w_hh.shape[0] != blocks * w_hh.shape[1]:
-        raise shapes.ShapeError(f"weight_hh_l0 must have shape ({blocks}H, H); got {w_hh.shape}")
+        raise shapes.ShapeError(tr("errors.weight_hh", blocks=blocks, shape=w_hh.shape))
     H = w_hh.shape[1]
     for name, a, shape in (("weight_ih_l0", w_ih, (blocks * H, w_ih.shape[-1])), ("bias_ih_l0", b_ih, (blocks * H,)),
                            ("bias_hh_l0", b_hh, (blocks * H,))):
         if a.ndim != len(shape) or a.shape != shape:
-            raise shapes.ShapeError(f"{name} must have shape {shape} for hidden size H={H}; got {a.shape}")
+            raise shapes.ShapeError(tr("errors.pytorch_shape", name=name, shape=shape, H=H, got=a.shape))
     return w_ih, w_hh, b_ih, b_hh, H
 
 
@@ -59,9 +59,7 @@ def to_pytorch(params):
     """
     D, H = lstm.sizes(params)
     if lstm.variant(params) != (True, False, False):
-        raise ValueError("nn.LSTM is the standard cell: it has no peepholes, couples no gates and always has "
-                         "a forget gate; these parameters are the variant (forget_gate, coupled, peepholes) = "
-                         f"{lstm.variant(params)}")
+        raise ValueError(tr("errors.pytorch_lstm_variant", variant=lstm.variant(params)))
     lstm.step(params, np.zeros((1, D)), np.zeros((1, H)), np.zeros((1, H)))  # checks every key and shape
     W = np.concatenate([params[f"W_{g}"] for g in PYTORCH_ORDER])  # (4H, H + D)
     b = np.concatenate([params[f"b_{g}"] for g in PYTORCH_ORDER])  # (4H,)
@@ -95,8 +93,7 @@ def to_pytorch_gru(params):
     dict with weight_ih_l0 (3H, D), weight_hh_l0 (3H, H), bias_ih_l0 (3H,), bias_hh_l0 (3H,)
     """
     if not gru.resets_after(params):
-        raise ValueError("nn.GRU applies the reset gate after the matrix product: only parameters made with "
-                         "gru.init_params(..., reset_after=True) (which have b_hn) map to it exactly")
+        raise ValueError(tr("errors.pytorch_gru_reset_after"))
     D, H = gru.sizes(params)
     gru.step(params, np.zeros((1, D)), np.zeros((1, H)))  # checks every key and shape
     W = np.concatenate([params[f"W_{g}"] for g in GRU_PYTORCH_ORDER])  # (3H, H + D)

@@ -15,6 +15,7 @@ eps shrinks. Their sum is smallest near eps ~ u^(1/3): about 6e-6 in float64,
 import numpy as np
 
 from . import lstm
+from .i18n import tr
 
 
 def numerical_gradient(f, a, eps=1e-6):
@@ -33,7 +34,7 @@ def numerical_gradient(f, a, eps=1e-6):
     grad : ndarray of the shape of ``a``
     """
     if not (isinstance(a, np.ndarray) and np.issubdtype(a.dtype, np.floating)):
-        raise TypeError("a must be a float numpy array that f reads")
+        raise TypeError(tr("errors.gradcheck_array"))
     grad = np.zeros(a.shape, dtype=np.float64)
     it = np.nditer(a, flags=["multi_index"], op_flags=["readwrite"])
     for _ in it:
@@ -53,7 +54,7 @@ def rel_error(a, b):
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"cannot compare arrays of shapes {a.shape} and {b.shape}")
+        raise ValueError(tr("errors.compare_shapes", a=a.shape, b=b.shape))
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
@@ -74,7 +75,7 @@ def check_gradients(f, arrays, grads, eps=1e-6):
     """
     missing = [k for k in arrays if k not in grads]
     if missing:
-        raise KeyError(f"no analytic gradient given for {missing}")
+        raise KeyError(tr("errors.no_analytic", missing=missing))
     return {k: rel_error(numerical_gradient(f, a, eps), grads[k]) for k, a in arrays.items()}
 
 
@@ -97,7 +98,7 @@ def errors_by_step(f, arrays, grads, eps_values):
     """
     missing = [k for k in arrays if k not in grads]
     if missing:
-        raise KeyError(f"no analytic gradient given for {missing}")
+        raise KeyError(tr("errors.no_analytic", missing=missing))
     analytic = np.concatenate([np.ravel(grads[k]) for k in arrays]).astype(np.float64)
     return np.array([rel_error(np.concatenate([np.ravel(numerical_gradient(f, a, eps)) for a in arrays.values()]),
                                analytic) for eps in eps_values])

@@ -22,6 +22,7 @@ states after each sequence's real steps. Outputs at padded steps are not meaning
 import numpy as np
 
 from . import gru, lstm, rnn, shapes
+from .i18n import tr
 
 CELLS = {"rnn": rnn, "lstm": lstm, "gru": gru}
 
@@ -33,9 +34,9 @@ def init_params(cell, input_size, hidden_size, rng, num_layers=1, bidirectional=
     bidirectional. ``cell_kwargs`` go to the cell's init_params (e.g. forget_bias, dtype).
     """
     if cell not in CELLS:
-        raise ValueError(f"cell must be one of {sorted(CELLS)}; got {cell!r}")
+        raise ValueError(tr("errors.cell_choice", cells=sorted(CELLS), cell=cell))
     if not isinstance(num_layers, (int, np.integer)) or num_layers < 1:
-        raise ValueError(f"num_layers must be a positive whole number; got {num_layers!r}")
+        raise ValueError(tr("errors.num_layers", num_layers=num_layers))
     directions = ("fwd", "bwd") if bidirectional else ("fwd",)
     stack = []
     for layer in range(num_layers):
@@ -46,8 +47,7 @@ def init_params(cell, input_size, hidden_size, rng, num_layers=1, bidirectional=
 
 def _check(net):
     if not isinstance(net, dict) or net.get("cell") not in CELLS or not net.get("layers"):
-        raise shapes.ShapeError('a stack is a dict {"cell": "rnn" | "lstm" | "gru", "layers": [...]}: '
-                                "make it with layers.init_params")
+        raise shapes.ShapeError(tr("errors.stack_dict"))
     return CELLS[net["cell"]], net["layers"], len(net["layers"][0])
 
 
@@ -139,8 +139,7 @@ def backward(dout, cache, dfinal=None):
     """
     cell, n_dir, caches, lengths = cache
     if dfinal is not None and lengths is not None and (lengths < dout.shape[1]).any():
-        raise NotImplementedError("a loss on the final states of padded sequences: read the outputs at each "
-                                  "sequence's last real step instead (as SequenceModel does)")
+        raise NotImplementedError(tr("errors.padded_final_states"))
     keys = ("h", "c") if cell is lstm else ("h",)
     grads = {"layers": [None] * len(caches)}
     d_init = {key: [None] * (len(caches) * n_dir) for key in keys}

@@ -5,6 +5,8 @@ softmax_cross_entropy  mean over positions of -log softmax(logits)[target]
 """
 import numpy as np
 
+from .i18n import tr
+
 
 def mse(pred, target):
     """Mean squared error.
@@ -21,7 +23,7 @@ def mse(pred, target):
     pred = np.asarray(pred)
     target = np.asarray(target, dtype=pred.dtype)
     if pred.shape != target.shape:
-        raise ValueError(f"target has shape {target.shape}; the predictions have shape {pred.shape}")
+        raise ValueError(tr("errors.mse_shape", target=target.shape, pred=pred.shape))
     diff = pred - target
     return float(np.mean(diff * diff)), (2.0 / diff.size) * diff
 
@@ -43,10 +45,9 @@ def softmax_cross_entropy(logits, target):
     target = np.asarray(target)
     V = logits.shape[-1]
     if target.shape != logits.shape[:-1]:
-        raise ValueError(f"target has shape {target.shape}; expected {logits.shape[:-1]} "
-                         f"(one class index per row of logits of shape {logits.shape})")
+        raise ValueError(tr("errors.ce_shape", target=target.shape, expected=logits.shape[:-1], logits=logits.shape))
     if not np.issubdtype(target.dtype, np.integer) or (target.size and (target.min() < 0 or target.max() >= V)):
-        raise ValueError(f"target must hold integer class indices in [0, {V})")
+        raise ValueError(tr("errors.ce_classes", V=V))
     shifted = logits - logits.max(axis=-1, keepdims=True)  # exp never overflows
     with np.errstate(under="ignore"):  # exp of very negative logits is 0, as it should be
         logp = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))

@@ -38,6 +38,7 @@ import numpy as np
 
 from . import initializers, shapes
 from .activations import sigmoid_into
+from .i18n import tr
 
 PARAM_KEYS = ("W_f", "b_f", "W_i", "b_i", "W_c", "b_c", "W_o", "b_o")  # the standard cell
 PEEPHOLE_KEYS = ("p_f", "p_i", "p_o")
@@ -83,7 +84,7 @@ def init_params(input_size, hidden_size, rng, forget_bias=1.0, recurrent_init="o
         peepholes p_f, p_i, p_o of shape (H,) for the gates the cell has
     """
     if coupled and not forget_gate:
-        raise ValueError("a coupled cell writes i = 1 - f: it needs its forget gate (forget_gate=True)")
+        raise ValueError(tr("errors.coupled_needs_forget"))
     p = {}
     for gate in ("f", "i", "c", "o"):
         p[f"W_{gate}"] = initializers.recurrent_weight(input_size, hidden_size, rng, recurrent_init, dtype)
@@ -114,15 +115,13 @@ def variant(p):
 def _variant(p):
     has_f, has_i = "W_f" in p, "W_i" in p
     if not has_f and not has_i:
-        raise shapes.ShapeError("LSTM parameters need W_f (the forget gate) or W_i (the input gate); a coupled "
-                                "cell keeps W_f (make them with lstm.init_params)")
+        raise shapes.ShapeError(tr("errors.lstm_needs_gate"))
     peep_keys = [k for k in PEEPHOLE_KEYS if k in p]
     if not peep_keys:
         return _Variant(has_f, has_i)
     expected = [k for k, has in zip(PEEPHOLE_KEYS, (has_f, has_i, True)) if has]
     if peep_keys != expected:
-        raise shapes.ShapeError(f"peephole weights come one per gate the cell has: expected {expected}, "
-                                f"got {peep_keys} (make them with lstm.init_params(..., peepholes=True))")
+        raise shapes.ShapeError(tr("errors.peepholes", expected=expected, got=peep_keys))
     return _Variant(has_f, has_i, tuple(np.asarray(p[k])[:, None] if k in p else None for k in PEEPHOLE_KEYS))
 
 
@@ -202,7 +201,7 @@ def _forces(force, B, H, dtype, v):
     """The checked forced gates, with what the variant fixes: a cell without a forget gate has f = 1."""
     checked = _check_force(force, B, H, dtype) or {}
     if not v.input_gate and "i" in checked:
-        raise ValueError("a coupled cell has no input gate of its own (i = 1 - f): force f instead")
+        raise ValueError(tr("errors.coupled_force_i"))
     if not v.forget_gate and "f" not in checked:
         checked["f"] = np.ones((H, B), dtype)
     return checked or None

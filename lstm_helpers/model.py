@@ -29,6 +29,7 @@ import copy
 import numpy as np
 
 from . import gru, layers, losses, lstm, rnn, shapes
+from .i18n import tr
 
 CELLS = {"lstm": lstm, "rnn": rnn, "gru": gru}
 LOSSES = {"mse": losses.mse, "xent": losses.softmax_cross_entropy}
@@ -58,24 +59,21 @@ class SequenceModel:
                  many_to_one=True, stateful=False, truncate=None, num_layers=1, bidirectional=False,
                  pool="last", **cell_kwargs):
         if cell not in CELLS:
-            raise ValueError(f"cell must be one of {sorted(CELLS)}; got {cell!r}")
+            raise ValueError(tr("errors.cell_choice", cells=sorted(CELLS), cell=cell))
         if loss not in LOSSES:
-            raise ValueError(f"loss must be one of {sorted(LOSSES)}; got {loss!r}")
+            raise ValueError(tr("errors.loss_choice", losses=sorted(LOSSES), loss=loss))
         if pool not in ("last", "mean") or (pool == "mean" and (not many_to_one or truncate is not None)):
-            raise ValueError(f'pool must be "last" or "mean" ("mean" with many_to_one=True and no truncate); '
-                             f"got pool={pool!r}")
+            raise ValueError(tr("errors.pool", pool=pool))
         self.cell, self.loss, self.many_to_one, self.stateful = cell, loss, many_to_one, stateful
         self.pool = pool
         self.state = None  # the carried (h, c) or (h,) (a stack's: a dict of them), when stateful
         if truncate is not None and (not many_to_one or not isinstance(truncate, (int, np.integer)) or truncate < 1):
-            raise ValueError("truncate must be a positive whole number of steps, and needs many_to_one=True "
-                             f"(a loss that reads h_T only); got truncate={truncate!r}, many_to_one={many_to_one}")
+            raise ValueError(tr("errors.truncate", truncate=truncate, many_to_one=many_to_one))
         self.truncate = truncate
         self.stacked, self.bidirectional = num_layers != 1 or bidirectional, bidirectional
         if self.stacked:
             if stateful and bidirectional:
-                raise ValueError("stateful=True carries the state forward from chunk to chunk; a bidirectional "
-                                 "model's backward direction reads each chunk from its end, so it has none to carry")
+                raise ValueError(tr("errors.stateful_bidirectional"))
             net = layers.init_params(cell, input_size, hidden_size, rng, num_layers=num_layers,
                                      bidirectional=bidirectional, **cell_kwargs)
             self.params = {f"l{k}.{d}.{name}": a for k, layer in enumerate(net["layers"])
@@ -121,8 +119,7 @@ class SequenceModel:
         if lengths is None:
             return None, np.full(len(x), np.shape(x)[1] - 1)
         if not self.many_to_one or self.stateful or self.truncate is not None:
-            raise ValueError("lengths (sequences padded at the end) work with many_to_one=True, without stateful "
-                             "or truncate: the readout reads each sequence at its own last real step")
+            raise ValueError(tr("errors.lengths_mode"))
         lengths = shapes.check_lengths(lengths, len(x), np.shape(x)[1])
         return lengths, lengths - 1
 
@@ -214,10 +211,9 @@ class SequenceModel:
         try:
             loss, dpred = LOSSES[self.loss](pred, y)
         except ValueError as exc:
-            raise shapes.ShapeError(f"targets do not fit the model's output: {exc}") from None
+            raise shapes.ShapeError(tr("errors.targets", exc=exc)) from None
         if not np.isfinite(loss):
-            raise FloatingPointError(f"the loss is {loss}: training diverged (or a target is not finite); "
-                                     "lower the learning rate or clip the gradients")
+            raise FloatingPointError(tr("errors.diverged", loss=loss))
         dh_read = dpred @ W_y                          # (B, H) or (B, T, H)
         if self.many_to_one:
             dhs, rows = np.zeros_like(hs), np.arange(len(hs))
@@ -233,7 +229,7 @@ class SequenceModel:
             dhs = dh_read
         if self.stacked:
             if states:
-                raise NotImplementedError("state_gradients reads one layer's states; this model is a stack")
+                raise NotImplementedError(tr("errors.state_gradients_stack"))
             g = layers.backward(dhs, cache)
             grads = {f"l{k}.{d}.{name}": a for k, layer in enumerate(g["layers"])
                      for d, gd in layer.items() for name, a in gd.items()}

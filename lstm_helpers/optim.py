@@ -11,14 +11,16 @@ scale every gradient by max_norm / ||g||, so the direction is kept.
 """
 import numpy as np
 
+from .i18n import tr
+
 
 def _check_keys(params, grads):
     missing = [k for k in params if k not in grads]
     if missing:
-        raise KeyError(f"grads has no entry for the parameters {missing}")
+        raise KeyError(tr("errors.grads_missing", missing=missing))
     for k, p in params.items():
         if np.shape(grads[k]) != p.shape:
-            raise ValueError(f"grads[{k!r}] has shape {np.shape(grads[k])}; the parameter has {p.shape}")
+            raise ValueError(tr("errors.grads_shape", param=k, got=np.shape(grads[k]), shape=p.shape))
 
 
 class SGD:
@@ -26,7 +28,7 @@ class SGD:
 
     def __init__(self, params, lr=0.1, momentum=0.0):
         if lr <= 0 or not 0 <= momentum < 1:
-            raise ValueError(f"need lr > 0 and 0 <= momentum < 1; got lr={lr}, momentum={momentum}")
+            raise ValueError(tr("errors.sgd_args", lr=lr, momentum=momentum))
         self.params, self.lr, self.momentum = params, lr, momentum
         self.velocity = {k: np.zeros_like(p) for k, p in params.items()}
 
@@ -45,7 +47,7 @@ class Adam:
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
         if lr <= 0 or not all(0 <= b < 1 for b in betas):
-            raise ValueError(f"need lr > 0 and betas in [0, 1); got lr={lr}, betas={betas}")
+            raise ValueError(tr("errors.adam_args", lr=lr, betas=betas))
         self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
         self.m = {k: np.zeros_like(p) for k, p in params.items()}
         self.v = {k: np.zeros_like(p) for k, p in params.items()}
@@ -80,7 +82,7 @@ def clip_grad_norm(grads, max_norm, keys=None):
     norm : float, the global norm before clipping
     """
     if max_norm <= 0:
-        raise ValueError(f"max_norm must be positive; got {max_norm}")
+        raise ValueError(tr("errors.max_norm", max_norm=max_norm))
     keys = list(grads.keys() if keys is None else keys)
     norm = global_norm(grads, keys)
     if norm > max_norm:

@@ -23,16 +23,18 @@ from importlib import resources
 
 import numpy as np
 
+from .i18n import tr
+
 ADDING_BASELINE_MSE = 1.0 / 6.0  # MSE of always predicting 1, the mean of the target
 
 
 def _check(batch_size, seq_len, min_len, rng):
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, e.g. np.random.default_rng(0); got {type(rng).__name__}")
+        raise TypeError(tr("errors.rng", type=type(rng).__name__))
     if int(batch_size) != batch_size or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
+        raise ValueError(tr("errors.batch_size", batch_size=batch_size))
     if int(seq_len) != seq_len or seq_len < min_len:
-        raise ValueError(f"seq_len must be an integer >= {min_len}; got {seq_len!r}")
+        raise ValueError(tr("errors.seq_len", min_len=min_len, seq_len=seq_len))
 
 
 def adding_problem(batch_size, seq_len, rng):
@@ -164,7 +166,7 @@ def encode_words(words, alphabet, length, side="end"):
     lengths : ndarray of ints of shape (N,), the real letters of each word (at most T)
     """
     if side not in ("end", "start"):
-        raise ValueError(f'side must be "end" or "start"; got {side!r}')
+        raise ValueError(tr("errors.side", side=side))
     index = {ch: k for k, ch in enumerate(alphabet)}
     x = np.zeros((len(words), length, len(index)))
     lengths = np.array([min(len(w), length) for w in words], dtype=np.int64)
@@ -185,12 +187,12 @@ def read_idx(path):
         raw = gzip.decompress(raw)
     types = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
     if len(raw) < 4 or raw[:2] != b"\x00\x00" or raw[2] not in types:
-        raise ValueError(f"{path}: not an IDX file (expected the magic number 0x0000TTNN, T a type, N dimensions)")
+        raise ValueError(tr("errors.idx_magic", path=path))
     ndim = raw[3]
     shape = tuple(int(d) for d in np.frombuffer(raw, ">i4", ndim, offset=4))
     values = np.frombuffer(raw, types[raw[2]], offset=4 + 4 * ndim)
     if values.size != int(np.prod(shape)):
-        raise ValueError(f"{path}: the header says shape {shape}, but the file holds {values.size} values")
+        raise ValueError(tr("errors.idx_size", path=path, shape=shape, size=values.size))
     return values.reshape(shape).astype(values.dtype.newbyteorder("="))
 
 
@@ -234,7 +236,7 @@ class Vocabulary:
         """ndarray of shape (len(text),) of indices."""
         unknown = sorted(set(text) - set(self.index))
         if unknown:
-            raise ValueError(f"characters not in the vocabulary: {unknown!r}")
+            raise ValueError(tr("errors.vocab_unknown", unknown=unknown))
         return np.array([self.index[ch] for ch in text], dtype=np.int64)
 
     def decode(self, ids):
@@ -246,7 +248,7 @@ def one_hot(ids, size):
     """ndarray of shape ids.shape + (size,): 1.0 at each index."""
     ids = np.asarray(ids)
     if ids.size and (ids.min() < 0 or ids.max() >= size):
-        raise ValueError(f"indices must lie in [0, {size}); got values from {ids.min()} to {ids.max()}")
+        raise ValueError(tr("errors.one_hot_range", size=size, lo=ids.min(), hi=ids.max()))
     return np.eye(size)[ids]
 
 
@@ -261,7 +263,7 @@ def char_batch(ids, batch_size, seq_len, rng, vocab_size):
     _check(batch_size, seq_len, 1, rng)
     ids = np.asarray(ids)
     if len(ids) < seq_len + 1:
-        raise ValueError(f"the text has {len(ids)} characters; a window needs seq_len + 1 = {seq_len + 1}")
+        raise ValueError(tr("errors.text_short", n=len(ids), need=seq_len + 1))
     starts = rng.integers(0, len(ids) - seq_len, size=batch_size)
     windows = ids[starts[:, None] + np.arange(seq_len + 1)]  # (B, T+1)
     return one_hot(windows[:, :-1], vocab_size), windows[:, 1:]

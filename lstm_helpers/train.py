@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import optim
+from .i18n import tr
 
 
 @dataclass
@@ -58,7 +59,7 @@ def train(model, batches, steps, optimizer=None, clip=1.0, val=None, eval_every=
     History
     """
     if int(steps) != steps or steps < 1:
-        raise ValueError(f"steps must be a positive integer; got {steps!r}")
+        raise ValueError(tr("errors.steps", steps=steps))
     optimizer = optimizer or optim.Adam(model.params, lr=1e-2)
     hist = History()
     bar = None
