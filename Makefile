@@ -10,10 +10,10 @@ BIN    := $(VENV)/bin
 help:
 	@echo "make lab    set up .venv (first time) and open the course in JupyterLab"
 	@echo "make test   set up .venv with the test extras and run the whole test suite"
-	@echo "make images regenerate images/ from lstm_helpers (figures with alt text)"
+	@echo "make images regenerate images/ and images/zh/ (Chinese) from lstm_helpers (figures with alt text)"
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed (found " + sys.version.split()[0] + "); run: make PYTHON=python3.11 ...")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); run: make PYTHON=python3.12 ...")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -30,7 +30,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 # Inside a container one is often root, which Jupyter refuses unless told.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# The server's root is the repository (the chapters link ../images/); it opens on notebooks/.
+# The server's root is the repository (the chapters link ../images/); it opens chapter 00.
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. \
 		--ServerApp.default_url=/lab/tree/notebooks/00_overview.ipynb $(ALLOW_ROOT)
@@ -40,3 +40,4 @@ test: $(VENV)/.installed-test
 
 images: $(VENV)/.installed
 	$(BIN)/python -m lstm_helpers.figures images
+	$(BIN)/python -m lstm_helpers.figures --lang zh images/zh

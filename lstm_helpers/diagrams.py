@@ -15,12 +15,15 @@ BACKWARD, against the forward's solid dark arrows. ``rows_as_steps`` shows an im
 row by row, one row a step, classified from the last state (chapter 10).
 
 Every function takes ``ax=None`` (a new figure when None) and returns what it
-drew; ``ALT_TEXT`` describes each figure for readers who cannot see it.
+drew; ``ALT_TEXT`` describes each figure for readers who cannot see it (``texts/diagrams.toml``,
+entries ``alt_<name>``, in the reader's language).
 
 Every word drawn (captions, legends, the 'forced' mark, the example sentences) comes from
 ``texts/diagrams.toml`` in the reader's language (``i18n.tr``), looked up when the drawing is made;
 math labels (σ, tanh, ×, $C_{t-1}$) are drawn as they are, the symbols in ``SYMBOL_FONT`` in every language.
 """
+from collections.abc import Mapping
+
 import numpy as np
 from matplotlib import colormaps, patches, patheffects
 from matplotlib.colors import Normalize
@@ -59,104 +62,33 @@ SYMBOL_FONT = "DejaVu Sans"
 # 9 inches wide shown at 720 px still shows it at 8 pt (14 * 0.7 * 720 / 864 = 8.2).
 LABEL_PT = 14
 
-ALT_TEXT = {
-    "rnn_loop": "A recurrent network drawn as one box A: the input x_t enters from below, the output h_t "
-                "leaves at the top, and an arrow loops from A back into A, carrying the state to the next step.",
-    "rnn_unrolled": "The same recurrent network unrolled over three time steps t-1, t and t+1: three copies of "
-                    "box A side by side, each reading its input x from below and emitting h at the top, with "
-                    "an arrow carrying the state from each copy to the next. The copies share one set of weights.",
-    "gap_short": "An unrolled RNN reading 'the clouds are in the': the relevant word 'clouds' is only a few "
-                 "steps before the place where 'sky' is predicted, so the information has a short way to travel.",
-    "gap_long": "An unrolled RNN reading 'I grew up in France ... I speak fluent': the relevant word 'France' "
-                "is many steps before the place where 'French' is predicted; a long gap of other words lies "
-                "between them.",
-    "module_rnn": "A chain of three repeating modules of a plain RNN, A at steps t-1, t and t+1, each reading its "
-                  "input x from below and sending its state h up and on to the next module. Inside the middle "
-                  "module, h_{t-1} from the left and the input x_t are joined and pass through a single tanh "
-                  "layer, giving h_t, which goes right into the next module and up.",
-    "module_lstm": "A chain of three repeating modules of an LSTM, A at steps t-1, t and t+1, each reading its "
-                   "input x from below and sending h up. Two lines run from module to module: the cell state C "
-                   "along the top and the hidden state h along the bottom. Inside the middle module, h_{t-1} and "
-                   "x_t are joined and feed four layers, sigma, sigma, tanh, sigma (f_t, i_t, C~_t, o_t); the "
-                   "cell state C_{t-1} is multiplied by f_t and added to i_t * C~_t, giving C_t; a copy of C_t "
-                   "through tanh, times o_t, gives h_t, which goes right into the next module and up.",
-    "sequence_shapes": "Shapes of sequence problems, each drawn as a row of recurrent states with inputs below "
-                       "and outputs above: one-to-one (one input, one output); one-to-many (one input, then a "
-                       "sequence of outputs); many-to-one (a sequence of inputs, one output at the end); "
-                       "many-to-many unaligned, drawn twice: read all, then write (three inputs, then three "
-                       "outputs), and CTC (an output at each of six input frames, c c - a - t with - a blank, "
-                       "merged into the three letters c a t); many-to-many aligned (one output for every input).",
-    "notation": "The notation of the diagrams: a blue box is a neural-network layer; an orange circle is a "
-                "pointwise operation; an arrow carries a vector; two arrows merging is concatenation; one "
-                "arrow splitting is a copy.",
-    "cell_state": "The LSTM cell with only the cell state line highlighted: it runs straight across the top "
-                  "of the cell, touched only by a pointwise multiplication (the forget gate) and an addition "
-                  "(the new information).",
-    "gate": "A gate: a sigmoid layer outputs numbers between 0 and 1, and a pointwise multiplication lets "
-            "that fraction of each component of the vector through.",
-    "lstm_cell": "The whole LSTM cell: the cell state runs along the top; below it, from left to right, the "
-                 "forget gate (sigmoid), the input gate (sigmoid), the candidate (tanh) and the output gate "
-                 "(sigmoid) each read h_{t-1} joined with x_t.",
-    "lstm_forget": "The LSTM cell with the forget gate highlighted: f_t = sigma(W_f [h_{t-1}, x_t] + b_f) "
-                   "multiplies the old cell state C_{t-1}.",
-    "lstm_input": "The LSTM cell with the input gate and the candidate highlighted: i_t = sigma(W_i [h_{t-1}, "
-                  "x_t] + b_i) scales the candidate C~_t = tanh(W_C [h_{t-1}, x_t] + b_C).",
-    "lstm_update": "The LSTM cell with the cell-state update highlighted: C_t = f_t * C_{t-1} + i_t * C~_t.",
-    "lstm_output": "The LSTM cell with the output gate highlighted: o_t = sigma(W_o [h_{t-1}, x_t] + b_o) and "
-                   "h_t = o_t * tanh(C_t).",
-    "lstm_peephole": "The LSTM cell with peephole connections (Gers and Schmidhuber 2000) highlighted: a copy of "
-                     "the old cell state C_{t-1}, taken before the forget gate's multiplication, runs down into "
-                     "the forget gate's layer (weight p_f) and, passing under the forget gate's line, into the "
-                     "input gate's layer (p_i); a copy of the new cell state C_t runs down into the output gate's "
-                     "layer (p_o). Each gate adds p * C, elementwise, to its sum: f_t = sigma(W_f [h_{t-1}, x_t] "
-                     "+ p_f * C_{t-1} + b_f), i_t likewise with p_i, o_t = sigma(W_o [h_{t-1}, x_t] + p_o * C_t "
-                     "+ b_o).",
-    "lstm_coupled": "The coupled LSTM cell with its change highlighted: the input gate has no layer of its own; a "
-                    "copy of the forget gate f_t goes through a pointwise 1 - f_t, and that is the input gate, "
-                    "i_t = 1 - f_t, so the cell writes as much as it forgets: C_t = f_t * C_{t-1} + (1 - f_t) * "
-                    "C~_t.",
-    "lstm_1997": "The LSTM cell of 1997, without a forget gate, with its update highlighted: the cell state runs "
-                 "straight along the top with no multiplication on it, and where the forget gate's layer would be "
-                 "there is only a dotted outline, marked f_t = 1. The input gate times the candidate is "
-                 "added: C_t = C_{t-1} + i_t * C~_t. The forget gate came with Gers, Schmidhuber and Cummins "
-                 "(2000).",
-    "gru_cell": "The GRU cell (Cho et al. 2014) drawn like the LSTM cell, with no separate cell state: one state "
-                "line, h, runs along the top from h_{t-1} to h_t. A copy of h_{t-1} runs down the left side and "
-                "is joined by x_t from below; three layers read them, from left to right sigma for the reset gate "
-                "r_t, sigma for the update gate z_t and tanh for the candidate n_t. r_t multiplies another copy "
-                "of h_{t-1}, and r_t * h_{t-1}, passing under the update gate's line and joined by x_t, feeds the "
-                "tanh layer: n_t = tanh(W_n [r_t * h_{t-1}, x_t] + b_n), as written under the cell. z_t "
-                "multiplies the state line, giving z_t * h_{t-1}; a pointwise 1 - z_t times n_t is added to it, "
-                "so h_t = z_t * h_{t-1} + (1 - z_t) * n_t, which leaves to the right and up.",
-    "rnn_bptt": "A plain RNN unrolled over three steps, t = 1 to 3, with its backward pass. Forward, in solid "
-                "dark arrows: h_0 enters at the left; each copy of box A reads x_t from below, passes h_t on to "
-                "the next copy and up to its loss L_t. Backward, in dashed vermillion arrows running right to "
-                "left: at each step dL_t/dh_t comes down from the loss and dh_next comes from step t+1 (zero at "
-                "step 3); a sum adds them into dh_t, which goes into the copy, and the copy passes its gradient "
-                "on to step t-1, leaving step 1 as dh_0. Numbered badges give the order of the backward pass: "
-                "step 3 first, then 2, then 1. Under each copy a dotted box lists its cache, what the forward "
-                "keeps for that step's backward: h_{t-1}, x_t and h_t. Each copy sends its dW_t down into the one "
-                "shared weight W, where dW = dW_1 + dW_2 + dW_3; the bias b alike.",
-    "lstm_bptt": "An LSTM unrolled over three steps, t = 1 to 3, with its backward pass on both of its lines. "
-                 "Forward, in solid dark arrows: C_0 enters along the top and h_0 along the bottom; each copy "
-                 "of box A reads x_t from below, passes C_t and h_t on to the next copy and sends h_t up to its "
-                 "loss L_t. Backward, in dashed vermillion arrows running right to left: at each step dL_t/dh_t "
-                 "from the loss and dh_next from step t+1 are added into dh_t, which goes into the copy; a branch "
-                 "of dh_t goes up through a multiplication by o_t and the derivative of tanh, and is added to "
-                 "the gradient coming back from C_{t+1} through a multiplication by f_{t+1}; their sum, dC_t, "
-                 "goes into the copy. At step 3 nothing comes from the right (zero on both lines); step 1 "
-                 "leaves dh_0 and, through a multiplication by f_1, dC_0. Numbered badges give the order of the "
-                 "backward pass: step 3 first, then 2, then 1. Under each copy a dotted box lists its cache: "
-                 "f_t, i_t, C~_t, o_t, C_{t-1}, C_t, h_{t-1} and x_t. Each copy sends its dW_t down into one "
-                 "shared W, where dW = dW_1 + dW_2 + dW_3, for W_f, W_i, W_C, W_o and the biases alike.",
-    "rows_as_steps": "The first test image of the UCI handwritten digits, a 0, drawn as an 8 by 8 grid of grey "
-                     "pixels (0 white to 1 black, with a key), its rows numbered t = 1 to 8 from the top. Each "
-                     "row of 8 pixels is the input x_t of one step: a line runs from row t to its copy of the "
-                     "recurrent box A in an unrolled chain on the right, drawn for steps 1, 2 and 3, then dots for "
-                     "steps 4 to 7, then step 8. h_0 enters the first copy and each copy passes its state h_t to "
-                     "the next. Many-to-one: only the last state, h_8, goes up, into a softmax layer that gives "
-                     "p(digit), the probabilities of the ten digits 0 to 9.",
-}
+
+class _AltText(Mapping):
+    """The alt text of each static diagram, {name: text}, read-only: each value is looked up in the table
+    (``texts/diagrams.toml``, entry ``alt_<name>``) in the reader's language when it is read."""
+
+    def __init__(self, names):
+        self._names = dict.fromkeys(names)
+
+    def __getitem__(self, name):
+        if name not in self._names:
+            raise KeyError(name)
+        return tr(f"diagrams.alt_{name}")
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self):
+        return len(self._names)
+
+    def __repr__(self):
+        return f"ALT_TEXT({', '.join(map(repr, self._names))})"
+
+
+ALT_TEXT = _AltText(("rnn_loop", "rnn_unrolled", "gap_short", "gap_long", "module_rnn", "module_lstm",
+                     "sequence_shapes", "notation", "cell_state", "gate", "lstm_cell", "lstm_forget", "lstm_input",
+                     "lstm_update", "lstm_output", "lstm_peephole", "lstm_coupled", "lstm_1997", "gru_cell",
+                     "rnn_bptt", "lstm_bptt", "rows_as_steps"))
 
 
 def _bold(color=INK):

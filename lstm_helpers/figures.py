@@ -1,9 +1,11 @@
 """The static figures in images/: each made by the package's own functions, each with alt text.
 
-    python -m lstm_helpers.figures [folder]      (what `make images` runs; default images/)
+    python -m lstm_helpers.figures [folder]               (what `make images` runs; default images/)
+    python -m lstm_helpers.figures --lang zh [folder]     (the Chinese edition's; default images/zh/)
 
-writes every figure as PNG and an index, images/README.md, with the alt text of
-each, for chapters read without a kernel (GitHub, a printout).
+writes every figure as PNG and an index, README.md, with the alt text of
+each, for chapters read without a kernel (GitHub, a printout). Every word drawn
+and every alt text is in the language asked for (lstm_helpers/texts).
 """
 import functools
 import sys
@@ -11,17 +13,19 @@ from pathlib import Path
 
 import numpy as np
 
-from . import diagrams, plots
+from . import diagrams, i18n, plots
+from .i18n import tr
 
 DPI = 100
 
 
 def _drawing(name, make):
-    """A figure of diagrams: its PNG and its alt text from diagrams.ALT_TEXT."""
+    """A figure of diagrams: its PNG and its alt text (diagrams.ALT_TEXT, in the current language)."""
     def run():
         obj = make()
         png = obj.png() if hasattr(obj, "png") else plots.png_bytes(obj.figure, dpi=DPI)
         return png, diagrams.ALT_TEXT[name]
+    run.make = make  # the drawing itself, for a test that reads its texts
     return run
 
 
@@ -29,10 +33,8 @@ def _gate_explorer():
     from . import widgets  # ipywidgets only for the explorers
     g = widgets.GateExplorer()
     r = g.record
-    alt = (f"One LSTM step drawn with its numbers, as the GateExplorer starts: x_t = {g.x[0]:.2f}, "
-           f"h_(t-1) = {g.h_prev[0]:.2f} and C_(t-1) = {g.c_prev[0]:.2f} give f = {r.f[0]:.2f}, i = {r.i[0]:.2f}, "
-           f"C~ = {r.g[0]:.2f} and o = {r.o[0]:.2f}, so the new cell state is C_t = {r.c[0]:.2f} and "
-           f"h_t = {r.h[0]:.2f}.")
+    alt = tr("figures.alt_gate_explorer", x=g.x[0], h=g.h_prev[0], c=g.c_prev[0], f=r.f[0], i=r.i[0], g=r.g[0],
+             o=r.o[0], c_new=r.c[0], h_new=r.h[0])
     return g.image.value, alt
 
 
@@ -40,18 +42,24 @@ def _gru_explorer():
     from . import widgets
     g = widgets.GRUExplorer()
     r, x, h = g.record, g.x[0], g.h_prev[0]
-    alt = (f"One GRU step drawn with its numbers, as the GRUExplorer starts (Cho's form): x_t = {x:.2f} and "
-           f"h_(t-1) = {h:.2f} give the reset gate r = {r.r[0]:.2f} and the update gate z = {r.z[0]:.2f}; the "
-           f"candidate reads r * h_(t-1) = {r.r[0] * h:.2f} joined with x_t, n = tanh(W_n [r * h_(t-1), x_t] + "
-           f"b_n) = {r.n[0]:.2f}; the new state is h_t = z * h_(t-1) + (1 - z) * n = {r.z[0] * h:.2f} + "
-           f"{(1 - r.z[0]) * r.n[0]:.2f} = {r.h[0]:.2f}.")
+    alt = tr("figures.alt_gru_explorer", x=x, h=h, r=r.r[0], z=r.z[0], rh=r.r[0] * h, n=r.n[0], z_part=r.z[0] * h,
+             n_part=(1 - r.z[0]) * r.n[0], h_new=r.h[0])
     return g.image.value, alt
 
 
-@functools.lru_cache(maxsize=1)
 def _word_models():
-    """Chapter 10's two word classifiers (seed 0, its settings): one trained with each word's length, one trained
-    reading the padding to step 12; with the alphabet and the test words. About 10 s of training."""
+    """Chapter 10's two word classifiers, {label: (model, reads_lengths)}, labelled in the current language;
+    with the alphabet and the test words (the models are trained once, by ``_trained_word_models``)."""
+    trained, alphabet, words_test, y_test = _trained_word_models()
+    labels = {True: tr("figures.model_given"), False: tr("figures.model_reads")}
+    return {labels[r]: (trained[r], r) for r in (True, False)}, alphabet, words_test, y_test
+
+
+@functools.lru_cache(maxsize=1)
+def _trained_word_models():
+    """Chapter 10's two word classifiers (seed 0, its settings), {reads_lengths: model}: one trained with each
+    word's length (True), one trained reading the padding to step 12 (False); with the alphabet and the test
+    words. About 10 s of training. No text: the cache serves every language."""
     from . import optim, tasks, train
     from .model import SequenceModel
     (words, y), (words_test, y_test) = tasks.load_words()
@@ -59,8 +67,7 @@ def _word_models():
     x, lengths = tasks.encode_words(words, alphabet, 12)
     x = x.astype(np.float32)
     models = {}
-    for label, reads_lengths in (("trained with lengths, given the length", True),
-                                 ("trained reading to step 12, reads to the end", False)):
+    for reads_lengths in (True, False):
         rng = np.random.default_rng(0)
         model = SequenceModel("lstm", len(alphabet), 48, 5, rng, loss="xent", dtype=np.float32)
 
@@ -68,7 +75,7 @@ def _word_models():
             rows = rng.integers(0, len(x), 64)
             return (x[rows], y[rows]) + ((lengths[rows],) if reads_lengths else ())
         train.train(model, batch, 1500, optimizer=optim.Adam(model.params, lr=1e-2), clip=1.0, progress=False)
-        models[label] = (model, reads_lengths)
+        models[reads_lengths] = model
     return models, alphabet, words_test, y_test
 
 
@@ -86,11 +93,8 @@ def _padding_explorer():
     probs, L = g.probabilities(), tasks.WORD_LANGUAGES
     lang = L[y_test[words_test.index(word)]]
     said = {label: (L[int(np.argmax(p))], float(np.max(p))) for label, p in probs.items()}
-    alt = (f"Bars of the probabilities of the five languages en, de, fr, es and it for the test word '{word}' "
-           f"({lang}, {len(word)} letters) followed by {pad} padding steps, from two LSTMs of chapter 10. The model "
-           f"trained with each word's length and given it says {said[given][0]} with probability "
-           f"{said[given][1]:.2f}, whatever the padding; the model trained reading its padding to step 12 reads "
-           f"these {pad} steps too and says {said[reads][0]} with probability {said[reads][1]:.2f}.")
+    alt = tr("figures.alt_padding_explorer", word=word, lang=lang, letters=len(word), pad=pad, given=said[given][0],
+             p_given=said[given][1], reads=said[reads][0], p_reads=said[reads][1])
     return g.image.value, alt
 
 
@@ -100,11 +104,8 @@ def _sequence_stepper():
     spike = int(np.argmax(s.x[:, 0])) + 1  # the step number t of the spike (x_t is x[t - 1])
     s.t.value = spike + 2
     o, k = s.out, spike - 1
-    alt = (f"Heatmaps of the input x and of the forget gate, input gate, candidate, output gate, cell state and "
-           f"hidden state of a two-unit LSTM over {s.T} steps, t = 1 to {s.T}, step {s.t.value} outlined. Unit 0's "
-           f"input gate is {o.i[k, 0]:.2f} at the spike x_{spike} = {s.x[k, 0]:.0f} and at most "
-           f"{np.delete(o.i[:, 0], k).max():.2f} elsewhere; its forget gate stays at {o.f[:, 0].min():.2f} or more, "
-           f"so its cell state, {o.c[k, 0]:.2f} after the spike, is still {o.c[-1, 0]:.2f} at t = {s.T}.")
+    alt = tr("figures.alt_sequence_stepper", T=s.T, t=s.t.value, i_spike=o.i[k, 0], spike=spike, x_spike=s.x[k, 0],
+             i_else=np.delete(o.i[:, 0], k).max(), f_min=o.f[:, 0].min(), c_spike=o.c[k, 0], c_end=o.c[-1, 0])
     return s.heat_image.value, alt
 
 
@@ -115,12 +116,9 @@ def _rnn_stepper():
     s.t.value = spike + 1
     h, k = s.out, spike - 1  # h[t - 1] is h_t
     eig = np.sort(np.linalg.eigvals(s.params["W"][:, :s.H]).real)[::-1]
-    alt = (f"Heatmaps of the input x and of the two hidden units of a small vanilla RNN over {s.T} steps, t = 1 to "
-           f"{s.T}, step {s.t.value} outlined. The spike x_{spike} = {s.x[k, 0]:.0f} drives the state to "
-           f"h_{spike} = ({h[k, 0]:.2f}, {h[k, 1]:.2f}). After it unit 0 stays positive while unit 1 changes sign at "
-           f"every step ({h[k + 1, 1]:.2f} at t = {spike + 1}, {h[k + 2, 1]:.2f} at t = {spike + 2}, "
-           f"{h[k + 3, 1]:.2f} at t = {spike + 3}), because the recurrent weight W_h has the eigenvalues "
-           f"{eig[0]:+.1f} and {eig[1]:+.1f}; at t = {s.T} the state is ({h[-1, 0]:.2f}, {h[-1, 1]:.2f}).")
+    alt = tr("figures.alt_rnn_stepper", T=s.T, t=s.t.value, spike=spike, x_spike=s.x[k, 0], h0=h[k, 0], h1=h[k, 1],
+             a=h[k + 1, 1], t1=spike + 1, b=h[k + 2, 1], t2=spike + 2, c=h[k + 3, 1], t3=spike + 3, e0=eig[0],
+             e1=eig[1], end0=h[-1, 0], end1=h[-1, 1])
     return s.heat_image.value, alt
 
 
@@ -130,13 +128,9 @@ def _memory_stepper():
     s.t.value = s.T
     o = s.out
     k = int(np.argmax(s.x[:, 1]))  # the marked row; its step number is k + 1
-    alt = (f"Heatmaps of the input (value, marker) and of the gates and states of a two-unit LSTM with hand-set "
-           f"weights over {s.T} steps, t = 1 to {s.T}, the last step outlined. At t = {k + 1} a marker makes "
-           f"unit 0's forget gate {o.f[k, 0]:.2f} and its input gate {o.i[k, 0]:.2f}, writing the marked value "
-           f"{s.x[k, 0]:.1f} as C = {o.c[k, 0]:.2f}; at every other step its forget gate is "
-           f"{np.delete(o.f[:, 0], k).min():.2f} and its input gate {np.delete(o.i[:, 0], k).max():.2f}, so at "
-           f"t = {s.T} its cell still holds {o.c[-1, 0]:.2f} and its output is h = {o.h[-1, 0]:.2f}. "
-           f"Unit 1 follows the distractors.")
+    alt = tr("figures.alt_memory_stepper", T=s.T, m=k + 1, f_m=o.f[k, 0], i_m=o.i[k, 0], v=s.x[k, 0], c_m=o.c[k, 0],
+             f_else=np.delete(o.f[:, 0], k).min(), i_else=np.delete(o.i[:, 0], k).max(), c_end=o.c[-1, 0],
+             h_end=o.h[-1, 0])
     return s.heat_image.value, alt
 
 
@@ -144,9 +138,7 @@ def _forget_survival():
     from . import widgets
     s = widgets.ForgetSurvivalExplorer()
     c, b = s.values["cell"], s.values["bias"]
-    alt = (f"On a log scale, the fraction of a value left in an LSTM's cell t steps after it was written, with "
-           f"nothing new written, for forget bias {s.forget_bias.value:.1f}: sigma(b_f) = {b[0]:.3f}, and after "
-           f"{s.T} steps {c[-1]:.1e} of the value is left in the real cell ({b[-1]:.1e} for sigma(b_f)^t).")
+    alt = tr("figures.alt_forget_survival", b_f=s.forget_bias.value, s=b[0], T=s.T, left=c[-1], bias_left=b[-1])
     return s.image.value, alt
 
 
@@ -154,12 +146,9 @@ def _gradient_flow():
     from . import widgets
     g = widgets.GradientFlowExplorer()
     v, d = g.values, 50
-    alt = (f"Gradient norms against the distance T - t on a log scale, for an RNN and an LSTM whose recurrent "
-           f"blocks are all {g.radius.value:.1f} times an orthogonal matrix, the LSTM with forget bias "
-           f"{g.forget_bias.value:.1f} (forget gates averaging {v['f_mean']:.2f}). At a distance of {d} steps the "
-           f"RNN's norm of dh_T/dh_t is {v['rnn'][d]:.1e} (its bound {v['bound'][d]:.1e}); the LSTM's total "
-           f"through every path is {v['lstm_h'][d]:.1e} for dh_T/dh_t and {v['lstm_c'][d]:.1e} for dh_T/dC_t, "
-           f"while the cell path alone, the product of the forget gates, is {v['cell_path'][d]:.1e}.")
+    alt = tr("figures.alt_gradient_flow", rho=g.radius.value, b_f=g.forget_bias.value, f_mean=v["f_mean"], d=d,
+             rnn=v["rnn"][d], bound=v["bound"][d], lstm_h=v["lstm_h"][d], lstm_c=v["lstm_c"][d],
+             cell=v["cell_path"][d])
     return g.image.value, alt
 
 
@@ -168,14 +157,9 @@ def _gradient_check():
     g = widgets.GradientCheckExplorer()
     (e64, m64), (e32, m32) = g.best("float64"), g.best("float32")
     v = g.values
-    alt = (f"On log-log axes, the relative error of a gradient check by central differences against the step eps, "
-           f"from 1e-12 to 1e-1, for a small LSTM in float64 and in float32. As eps shrinks from 1e-1 the error "
-           f"falls like eps squared (truncation: {v['float64'][-1]:.1e} in float64 and {v['float32'][-1]:.1e} in "
-           f"float32 at eps = 1e-1), until round-off takes over and it rises like 1/eps: at eps = 1e-12 it is "
-           f"{v['float64'][0]:.1e} in float64 and {v['float32'][0]:.1f} in float32, where a + eps rounds back to a. "
-           f"Float64 is lowest, {m64:.1e}, at eps = {e64:.1e}; float32 is lowest, {m32:.1e}, at eps = {e32:.1e}, "
-           f"above the pass mark of 1e-6. The marker is at eps = {g.record['eps']:.0e}: {g.record['float64']:.1e} "
-           f"in float64, {g.record['float32']:.1e} in float32.")
+    alt = tr("figures.alt_gradient_check", t64=v["float64"][-1], t32=v["float32"][-1], r64=v["float64"][0],
+             r32=v["float32"][0], m64=m64, e64=e64, m32=m32, e32=e32, eps=g.record["eps"], at64=g.record["float64"],
+             at32=g.record["float32"])
     return g.image.value, alt
 
 
@@ -212,22 +196,41 @@ FIGURES = {  # file stem -> a function returning (PNG bytes, alt text)
 }
 
 
-def write_all(folder="images"):
-    """Write every figure and the index; returns the list of paths written."""
+def write_all(folder="images", lang=None):
+    """Write every figure and the index in ``lang`` (None: the current language); returns the paths written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written, lines = [], ["# images", "", "Generated by `make images` (python -m lstm_helpers.figures) from "
-                                       "lstm_helpers; do not edit by hand. Each figure with its alt text:", ""]
-    for name, make in FIGURES.items():
-        png, alt = make()
-        path = folder / f"{name}.png"
-        path.write_bytes(png)
-        written.append(path)
-        lines.append(f"- `{name}.png`: {alt}")
-    (folder / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = i18n.language()
+    if lang is not None:
+        i18n.set_language(lang)
+    try:
+        written, lines = [], [tr("figures.index_title"), "", tr("figures.index_intro"), ""]
+        for name, make in FIGURES.items():
+            png, alt = make()
+            path = folder / f"{name}.png"
+            path.write_bytes(png)
+            written.append(path)
+            lines.append(f"- `{name}.png`: {alt}")
+        (folder / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    finally:
+        if lang is not None:
+            i18n.set_language(before)
     return written + [folder / "README.md"]
 
 
-if __name__ == "__main__":
-    for p in write_all(sys.argv[1] if len(sys.argv) > 1 else "images"):
+FOLDERS = {"en": "images", "zh": "images/zh"}  # where each edition's figures go by default
+
+
+def main(argv=None):
+    """python -m lstm_helpers.figures [--lang en|zh] [folder]: write every figure; print the paths."""
+    import argparse
+    parser = argparse.ArgumentParser(prog="python -m lstm_helpers.figures", description=__doc__.split("\n")[0])
+    parser.add_argument("folder", nargs="?", help="where to write (default images/, or images/zh/ for zh)")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default="en", help="the edition (default en)")
+    args = parser.parse_args(argv)
+    for p in write_all(args.folder or FOLDERS[args.lang], lang=args.lang):
         print(p)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

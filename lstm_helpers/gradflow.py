@@ -17,6 +17,7 @@ the H unit vectors, so row k of the result is the gradient of h_T[k].
 import numpy as np
 
 from . import initializers, lstm, rnn
+from .i18n import tr
 
 
 def state_jacobians(cell, params, x, h0=None, c0=None):
@@ -38,7 +39,7 @@ def state_jacobians(cell, params, x, h0=None, c0=None):
     D, H = module.sizes(params)
     x = np.asarray(x, dtype=float)
     if x.ndim != 2 or x.shape[1] != D:
-        raise ValueError(f"x must be one sequence of shape (T, D) = (T, {D}); got shape {x.shape}")
+        raise ValueError(tr("gradflow.bad_sequence", D=D, shape=x.shape))
     T = x.shape[0]
     xb = np.broadcast_to(x, (H, T, D))                  # H copies of the sequence
     starts = {}
@@ -65,7 +66,7 @@ def step_norms(g):
     """
     g = np.asarray(g, dtype=np.float64)
     if g.ndim != 3:
-        raise ValueError(f"g must have shape (B, T, H); got shape {g.shape}")
+        raise ValueError(tr("gradflow.bad_g", shape=g.shape))
     return np.linalg.norm(g, axis=2).mean(axis=0)
 
 
@@ -83,7 +84,7 @@ def forget_products(f):
     """
     f = np.asarray(f, dtype=np.float64)
     if f.ndim != 2:
-        raise ValueError(f"f must have shape (T, H); got shape {f.shape}")
+        raise ValueError(tr("gradflow.bad_f", shape=f.shape))
     back = np.cumprod(f[::-1], axis=0)                  # row d-1: f_T * ... * f_{T-d+1}
     return np.concatenate([[1.0], back.max(axis=1)[:-1]])
 

@@ -15,7 +15,8 @@ gives the text in the current language with its fields filled in (``str.format``
 
 Chinese figures need a font with Chinese glyphs, which matplotlib's default (DejaVu Sans) lacks:
 ``set_language("zh")`` registers the subset of Noto Sans SC kept in ``lstm_helpers/fonts`` (SIL Open
-Font License) and puts it first in matplotlib's sans-serif list; ``set_language("en")`` restores the
+Font License: Chinese, Latin and Greek letters, digits) and puts it first in matplotlib's font families
+(mathtext does not fall back), DejaVu Sans second for the signs the subset leaves out (‖, ∂, →); ``set_language("en")`` restores the
 list it found.
 """
 import tomllib
@@ -58,7 +59,7 @@ def set_language(lang):
     _state["language"] = lang
 
 
-def tr(key, **fields):
+def tr(key, /, **fields):
     """The text under ``key`` in the current language, with ``fields`` filled in."""
     try:
         entry = table()[key]
@@ -77,7 +78,9 @@ def _use_fonts(lang):
             font_manager.fontManager.addfont(str(FONT))
         if _state["saved_fonts"] is None:
             _state["saved_fonts"] = (list(rc["font.family"]), list(rc["font.sans-serif"]))
-        rc["font.family"] = ["sans-serif"]
+        # matplotlib falls back glyph by glyph along font.family (not inside the sans-serif list): Chinese
+        # first, then DejaVu Sans for the signs the subset leaves out.
+        rc["font.family"] = [FONT_FAMILY, "DejaVu Sans"]
         rc["font.sans-serif"] = [FONT_FAMILY] + [f for f in rc["font.sans-serif"] if f != FONT_FAMILY]
     elif _state["saved_fonts"] is not None:
         rc["font.family"], rc["font.sans-serif"] = _state["saved_fonts"]

@@ -9,6 +9,8 @@ from matplotlib import colormaps
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
+from .i18n import tr
+
 
 def _axes(ax, figsize=(6, 3.5)):
     if ax is None:
@@ -36,16 +38,16 @@ def loss_curve(history, ax=None, baseline=None, label=None, logy=True, smooth=20
     if len(loss):
         k = max(1, min(smooth, len(loss)))
         smoothed = np.convolve(loss, np.ones(k) / k, mode="valid")
-        line, = ax.plot(history.steps[k - 1:], smoothed, lw=1.2, alpha=0.6, label=f"{name}training")
+        line, = ax.plot(history.steps[k - 1:], smoothed, lw=1.2, alpha=0.6, label=tr("plots.training", name=name))
         if history.val_loss:
             ax.plot(history.val_steps, history.val_loss, "o-", ms=3, color=line.get_color(),
-                    label=f"{name}validation")
+                    label=tr("plots.validation", name=name))
     if baseline is not None:
-        ax.axhline(baseline, ls="--", color="0.4", lw=1, label=f"baseline {baseline:.3f}")
+        ax.axhline(baseline, ls="--", color="0.4", lw=1, label=tr("plots.baseline", value=baseline))
     if logy:
         ax.set_yscale("log")
-    ax.set_xlabel("training step")
-    ax.set_ylabel("loss")
+    ax.set_xlabel(tr("plots.training_step"))
+    ax.set_ylabel(tr("plots.loss"))
     ax.legend(frameon=False, fontsize="small")
     return ax
 
@@ -63,7 +65,11 @@ def png_bytes(fig, dpi=None):
 
 @lru_cache(maxsize=8192)
 def _text_mask(s, size_px):
-    """The alpha mask (h, w) in [0, 1] of the string ``s`` at a font height of ``size_px`` pixels."""
+    """The alpha mask (h, w) in [0, 1] of the string ``s`` at a font height of ``size_px`` pixels.
+
+    Always in DejaVu Sans, whatever the language: the mask depends on ``s`` and the size alone, so the cache
+    serves the right picture in every language. Only numbers are stamped this way; words are matplotlib Texts.
+    """
     from matplotlib.font_manager import FontProperties, findfont
     from matplotlib.ft2font import FT2Font, LoadFlags
     font = FT2Font(findfont(FontProperties(family="DejaVu Sans")))
@@ -169,7 +175,7 @@ class PaintedFigure:
             self.canvas.restore_region(self._region)
             for a in artists:
                 if not a.get_animated():
-                    raise ValueError(f"{a} is not animated: the static picture already holds it")
+                    raise ValueError(tr("plots.not_animated", artist=a))
                 (a.axes or self.fig).draw_artist(a)
             frame = np.asarray(self.canvas.buffer_rgba())[:, :, :3].copy()
         else:
@@ -207,8 +213,7 @@ def state_heatmaps(values, names, fig=None, first_step=1, fontsize=9):
     axes : list of Axes, one per name (``axes[0].figure`` is the figure)
     """
     from . import diagrams
-    labels = {"x": "input $x$", "f": "forget gate $f$", "i": "input gate $i$", "g": r"candidate $\tilde{C}$",
-              "o": "output gate $o$", "c": "cell state $C$", "h": "hidden state $h$"}
+    labels = {n: tr(f"plots.heat_{n}") for n in "xfigoch"}  # "input $x$", "forget gate $f$", ...
     rows = [np.asarray(values[n], dtype=float).reshape(len(values[n]), -1) for n in names]
     T = rows[0].shape[0]
     heights = [max(r.shape[1], 1.6) for r in rows]  # a one-row heatmap still has room for its label
@@ -228,29 +233,29 @@ def state_heatmaps(values, names, fig=None, first_step=1, fontsize=9):
         bar.set_ticks([norm.vmin, (norm.vmin + norm.vmax) / 2, norm.vmax])
         bar.ax.tick_params(labelsize=fontsize - 0.5, length=2, pad=1.5)
     axes[-1].set_xticks(range(first_step, first_step + T))
-    axes[-1].set_xlabel("time step t", fontsize=fontsize)
+    axes[-1].set_xlabel(tr("plots.time_step"), fontsize=fontsize)
     return list(axes)
 
 
 def _class_indices(y, labels, name):
     """``y`` as indices into ``labels``: y holds labels, or (when the labels are names) indices into them."""
     if np.ndim(y) != 1:
-        raise ValueError(f"{name} must be one label per example, of shape (N,); got shape {np.shape(y)}")
+        raise ValueError(tr("plots.not_one_label_each", name=name, shape=np.shape(y)))
     values = y.tolist() if isinstance(y, np.ndarray) else list(y)  # a list keeps its types: 1 is not "1"
     if all(isinstance(lab, str) for lab in labels) and all(
             isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):  # tasks.load_words' y
         bad = sorted({int(v) for v in values if not 0 <= v < len(labels)})
         if bad:
-            raise ValueError(f"{name} holds indices {bad[:5]} outside labels, which has {len(labels)} entries")
+            raise ValueError(tr("plots.indices_outside", name=name, bad=bad[:5], n=len(labels)))
         return np.asarray(values, dtype=np.int64).reshape(-1)
     index = {lab: k for k, lab in enumerate(labels)}
     try:
         out = np.array([index.get(v, -1) for v in values], dtype=np.int64)
     except TypeError:  # an unhashable entry
-        raise ValueError(f"{name} must hold labels (numbers or strings)") from None
+        raise ValueError(tr("plots.not_labels", name=name)) from None
     if (out < 0).any():
         bad = sorted({repr(v) for v, k in zip(values, out) if k < 0})
-        raise ValueError(f"{name} holds {', '.join(bad[:5])}, not in labels {labels}")
+        raise ValueError(tr("plots.not_in_labels", name=name, bad=", ".join(bad[:5]), labels=labels))
     return out
 
 
@@ -279,13 +284,13 @@ def confusion_matrix(y_true, y_pred, labels, ax=None, normalize=False):
     labels = [lab.item() if isinstance(lab, np.generic) else lab for lab in labels]  # np.int64(3) is 3
     K = len(labels)
     if K == 0:
-        raise ValueError("labels is empty")
+        raise ValueError(tr("plots.labels_empty"))
     if len(set(labels)) != K:
-        raise ValueError(f"labels must be distinct; got {labels}")
+        raise ValueError(tr("plots.labels_not_distinct", labels=labels))
     t = _class_indices(y_true, labels, "y_true")
     p = _class_indices(y_pred, labels, "y_pred")
     if len(t) != len(p):
-        raise ValueError(f"y_true has {len(t)} examples and y_pred {len(p)}: one prediction per example")
+        raise ValueError(tr("plots.lengths_differ", n_true=len(t), n_pred=len(p)))
     counts = np.zeros((K, K), dtype=np.int64)
     np.add.at(counts, (t, p), 1)  # (K, K): true rows, predicted columns
     if normalize:
@@ -308,8 +313,8 @@ def confusion_matrix(y_true, y_pred, labels, ax=None, normalize=False):
     ax.set_xticks(range(K), names)
     ax.set_yticks(range(K), names)
     ax.tick_params(length=0, labelsize=11)
-    ax.set_xlabel("predicted", fontsize=12)
-    ax.set_ylabel("true", fontsize=12)
+    ax.set_xlabel(tr("plots.predicted"), fontsize=12)
+    ax.set_ylabel(tr("plots.true"), fontsize=12)
     ax.xaxis.set_label_position("top")
     ax.xaxis.tick_top()
     return ax, matrix

@@ -25,11 +25,13 @@ import traceback
 import ipywidgets as W
 import numpy as np
 
-from . import charlm, diagrams, gradflow, gru, lstm, plots, rnn
+from . import charlm, diagrams, gradflow, gru, i18n, lstm, plots, rnn
 from .activations import sigmoid
+from .i18n import tr
 
-GATE_NAMES = {"f": "forget gate f", "i": "input gate i", "g": "candidate C̃", "o": "output gate o"}
-TAB_TITLES = {"f": "f: forget", "i": "i: input", "g": "C̃: candidate", "o": "o: output"}  # short: six tabs fit
+# Every text shown comes from lstm_helpers/texts/widgets.toml, looked up when shown (tr): these tables hold keys.
+GATE_NAMES = {"f": "gate_f", "i": "gate_i", "g": "gate_g", "o": "gate_o"}  # "forget gate f", ...
+TAB_TITLES = {"f": "tab_f", "i": "tab_i", "g": "tab_g", "o": "tab_o"}  # "f: forget", ...: short, six tabs fit
 PARAM_OF_GATE = {"f": "f", "i": "i", "g": "c", "o": "o"}  # the candidate's weights are W_c, b_c
 
 
@@ -91,6 +93,11 @@ PRESETS = {  # gate -> bias; the gate's weights go to 0, so it is about 0 (bias 
 FORCE_DEFAULTS = {"f": 1.0, "i": 0.0, "g": 0.0, "o": 0.0}  # where the "force ... to" sliders start
 
 
+def _preset_label(name):
+    """The name of preset ``name`` ("read out") on its button, in the reader's language."""
+    return tr(f"widgets.preset_{name.replace(' ', '_')}")
+
+
 class _StepExplorer(_Explorer):
     """What the one-step explorers share: a slider per input and per weight (keyed like 'W_f[0,1]'), a tab
     of weights per gate, gates forced by hand, presets that pin gates, and ``reset all``.
@@ -101,8 +108,8 @@ class _StepExplorer(_Explorer):
     PRESETS = {}          # preset -> {gate: bias}: the gate's weights go to 0, its bias to +-6
     FORCE_DEFAULTS = {}   # gate -> where its "force ... to" slider starts (the gates that can be forced)
     FORCE_RANGES = {}     # gate -> the range of its force slider
-    GATE_NAMES = {}       # gate -> its name on the force controls
-    TAB_TITLES = {}       # gate -> the title of its tab of weights
+    GATE_NAMES = {}       # gate -> the key (in texts/widgets.toml) of its name on the force controls
+    TAB_TITLES = {}       # gate -> the key of the title of its tab of weights
     PARAM_OF_GATE = {}    # gate -> the letter of its parameters (the LSTM's candidate g has W_c, b_c)
 
     def _add(self, key, slider):
@@ -132,9 +139,11 @@ class _StepExplorer(_Explorer):
         for gate in gates:
             if gate not in self.FORCE_DEFAULTS:
                 continue
-            box = W.Checkbox(value=gate in force, description=f"force {self.GATE_NAMES[gate]}", indent=False,
-                             layout=W.Layout(width="170px"))
-            val = _slider(force.get(gate, self.FORCE_DEFAULTS[gate]), *self.FORCE_RANGES[gate], "to")
+            box = W.Checkbox(value=gate in force, description=tr("widgets.force_gate",
+                                                                 gate=tr(f"widgets.{self.GATE_NAMES[gate]}")),
+                             indent=False, layout=W.Layout(width="170px"))
+            val = _slider(force.get(gate, self.FORCE_DEFAULTS[gate]), *self.FORCE_RANGES[gate],
+                          tr("widgets.force_to"))
             self.force_boxes[gate], self.force_values[gate] = box, val
             rows.append(W.HBox([box, val]))
         return W.VBox(rows)
@@ -142,15 +151,17 @@ class _StepExplorer(_Explorer):
     def _preset_bar(self, gates):
         """The presets whose gates all have a tab here, and ``reset all``, in one row."""
         self.presets = [START] + [name for name, pins in self.PRESETS.items() if set(pins) <= set(gates)]
-        self.preset = W.ToggleButtons(options=self.presets, value=START, style={"button_width": "auto"},
-                                      tooltips=["the weights the explorer started with"] +
-                                               [f"pins {', '.join(self.PRESETS[n])}; every other weight as it "
-                                                f"started" for n in self.presets[1:]])
+        # each button shows its name in the reader's language; its value stays the preset's key ("remember")
+        self.preset = W.ToggleButtons(options=[(_preset_label(n), n) for n in self.presets], value=START,
+                                      style={"button_width": "auto"},
+                                      tooltips=[tr("widgets.preset_start_tooltip")] +
+                                               [tr("widgets.preset_tooltip", gates=", ".join(self.PRESETS[n]))
+                                                for n in self.presets[1:]])
         self.preset.observe(self._guarded(self._apply_preset), "value")
-        self.reset_button = W.Button(description="reset all", tooltip="inputs, weights and forcing as they started",
+        self.reset_button = W.Button(description=tr("widgets.reset_all"), tooltip=tr("widgets.reset_all_tooltip"),
                                      layout=W.Layout(width="auto", margin="0 0 0 24px"))  # apart: not a preset
         self.reset_button.on_click(self._guarded(self.reset))
-        return W.HBox([W.Label("preset"), self.preset, self.reset_button],
+        return W.HBox([W.Label(tr("widgets.preset")), self.preset, self.reset_button],
                       layout=W.Layout(flex_flow="row wrap", align_items="center"))
 
     def _observe_controls(self, params):
@@ -240,21 +251,21 @@ class GateExplorer(_StepExplorer):
         D, H = lstm.sizes(params)
         lstm.step(params, np.zeros((1, D)), np.zeros((1, H)), np.zeros((1, H)))  # checks the parameters
         if H > 2 or D > 4:
-            raise ValueError(f"GateExplorer shows H <= 2 units and D <= 4 inputs on the diagram; got H={H}, D={D}")
+            raise ValueError(tr("widgets.too_big", name="GateExplorer", H=H, D=D))
         self.params, self.D, self.H = params, D, H
         gates = tuple(gates)
         if not gates or not set(gates) <= set(GATE_NAMES):
-            raise ValueError(f"gates must be some of {tuple(GATE_NAMES)}; got {gates}")
+            raise ValueError(tr("widgets.bad_gates", choices=tuple(GATE_NAMES), gates=gates))
         force = dict(force or {})
         if not set(force) <= set(gates):
-            raise ValueError(f"only gates with a tab can be forced; gates={gates}, force={sorted(force)}")
+            raise ValueError(tr("widgets.bad_force", gates=gates, force=sorted(force)))
         self.gates = gates
         x = np.full(D, 0.8) if x is None else np.ravel(x)
         h_prev = np.full(H, 0.2) if h_prev is None else np.ravel(h_prev)
         c_prev = np.full(H, 1.0) if c_prev is None else np.ravel(c_prev)
         for name, v, n in (("x", x, D), ("h_prev", h_prev, H), ("c_prev", c_prev, H)):
             if v.shape != (n,):
-                raise ValueError(f"{name} must have {n} entries; got shape {np.shape(v)}")
+                raise ValueError(tr("widgets.bad_entries", name=name, n=n, shape=np.shape(v)))
 
         self.sliders = {}
         idx = self._idx
@@ -266,9 +277,9 @@ class GateExplorer(_StepExplorer):
         for k in range(H):
             inputs.append(self._add(f"c_prev[{k}]", _slider(c_prev[k], -3, 3, f"C_t-1{idx(k, H)}")))
         tabs = [W.VBox(inputs)] + [W.VBox(self._weight_tab(gate, params, H, D)) for gate in gates]
-        titles = ["inputs"] + [TAB_TITLES[gate] for gate in gates]
+        titles = [tr("widgets.tab_inputs")] + [tr(f"widgets.{TAB_TITLES[gate]}") for gate in gates]
         tabs.append(self._force_tab(gates, force))  # gates forced by hand: only those the reader can see
-        titles.append("force")
+        titles.append(tr("widgets.tab_force"))
         self.tabs = W.Tab(children=tabs, titles=titles, layout=W.Layout(width="560px"))  # room for the titles
         buttons = self._preset_bar(gates)
 
@@ -310,11 +321,10 @@ class GateExplorer(_StepExplorer):
     def readout_html(self):
         """Every intermediate value of the step, as a table (4 decimals)."""
         r = self.record
+        forced = {g: tr("widgets.forced") if g in self.force else "" for g in "figo"}
         rows = [("x_t", self.x), ("h_t-1", self.h_prev), ("C_t-1", self.c_prev),
-                ("f_t" + (" (forced)" if "f" in self.force else ""), r.f),
-                ("i_t" + (" (forced)" if "i" in self.force else ""), r.i),
-                ("C̃_t" + (" (forced)" if "g" in self.force else ""), r.g),
-                ("o_t" + (" (forced)" if "o" in self.force else ""), r.o),
+                ("f_t" + forced["f"], r.f), ("i_t" + forced["i"], r.i), ("C̃_t" + forced["g"], r.g),
+                ("o_t" + forced["o"], r.o),
                 ("C_t = f·C_t-1 + i·C̃", r.c), ("h_t = o·tanh(C_t)", r.h)]
         return _table(rows)
 
@@ -327,15 +337,16 @@ def _table(rows):
     return f"<table style='font-size:13px;margin-left:16px'>{body}</table>"
 
 
-GRU_GATE_NAMES = {"z": "update gate z", "r": "reset gate r", "n": "candidate n"}
-GRU_TAB_TITLES = {"z": "z: update", "r": "r: reset", "n": "n: candidate"}
+GRU_GATE_NAMES = {"z": "gate_z", "r": "gate_r", "n": "gate_n"}  # keys: "update gate z", ...
+GRU_TAB_TITLES = {"z": "tab_z", "r": "tab_r", "n": "tab_n"}     # "z: update", ...
 GRU_PRESETS = {  # as PRESETS: the gate's weights 0, its bias +-6
     "keep": {"z": 6.0},                   # h_t ≈ h_{t-1}
     "replace": {"z": -6.0},               # h_t ≈ n_t
     "forget h": {"z": -6.0, "r": -6.0},   # h_t ≈ n_t ≈ tanh(W_nx x_t + b_n): nothing of h_{t-1} is left
 }
 GRU_FORCE_DEFAULTS = {"z": 1.0, "r": 0.0}  # z = 1 keeps h_{t-1}; r = 0 hides it from the candidate
-GRU_FORMS = {"Cho et al. (2014)": False, "PyTorch (reset after)": True}  # the toggle's labels: reset_after
+GRU_FORMS = {"Cho et al. (2014)": False, "PyTorch (reset after)": True}  # the toggle's values: reset_after
+GRU_FORM_TEXTS = {"Cho et al. (2014)": "form_cho", "PyTorch (reset after)": "form_pytorch"}  # keys of their labels
 
 
 def default_gru_params(reset_after=False):
@@ -385,27 +396,27 @@ class GRUExplorer(_StepExplorer):
         D, H = gru.sizes(params)
         gru.step(params, np.zeros((1, D)), np.zeros((1, H)))  # checks the parameters
         if H > 2 or D > 4:
-            raise ValueError(f"GRUExplorer shows H <= 2 units and D <= 4 inputs on the diagram; got H={H}, D={D}")
+            raise ValueError(tr("widgets.too_big", name="GRUExplorer", H=H, D=D))
         params.setdefault("b_hn", np.zeros(H))  # kept for PyTorch's form, whichever form is shown
         self.params, self.D, self.H = params, D, H
         gates = tuple(gates)
         if not gates or not set(gates) <= set(GRU_GATE_NAMES):
-            raise ValueError(f"gates must be some of {tuple(GRU_GATE_NAMES)}; got {gates}")
+            raise ValueError(tr("widgets.bad_gates", choices=tuple(GRU_GATE_NAMES), gates=gates))
         force = dict(force or {})
         if not set(force) <= set(gates) & set(GRU_FORCE_DEFAULTS):
-            raise ValueError(f"only z and r with a tab can be forced; gates={gates}, force={sorted(force)}")
+            raise ValueError(tr("widgets.bad_gru_force", gates=gates, force=sorted(force)))
         self.gates = gates
         x = np.full(D, 0.8) if x is None else np.ravel(x)
         h_prev = np.full(H, -0.5) if h_prev is None else np.ravel(h_prev)
         for name, v, n in (("x", x, D), ("h_prev", h_prev, H)):
             if v.shape != (n,):
-                raise ValueError(f"{name} must have {n} entries; got shape {np.shape(v)}")
+                raise ValueError(tr("widgets.bad_entries", name=name, n=n, shape=np.shape(v)))
 
         self.sliders = {}
         idx = self._idx
         inputs = [self._add(f"x[{k}]", _slider(x[k], -2, 2, f"x{idx(k, D)}")) for k in range(D)]
         inputs += [self._add(f"h_prev[{k}]", _slider(h_prev[k], -1, 1, f"h_t-1{idx(k, H)}")) for k in range(H)]
-        tabs, titles = [W.VBox(inputs)], ["inputs"]
+        tabs, titles = [W.VBox(inputs)], [tr("widgets.tab_inputs")]
         self.b_hn_sliders = []
         for gate in gates:
             rows = self._weight_tab(gate, params, H, D)
@@ -414,17 +425,16 @@ class GRUExplorer(_StepExplorer):
                                      for r in range(H)]
                 rows += self.b_hn_sliders
             tabs.append(W.VBox(rows))
-            titles.append(GRU_TAB_TITLES[gate])
+            titles.append(tr(f"widgets.{GRU_TAB_TITLES[gate]}"))
         tabs.append(self._force_tab(gates, force))
-        titles.append("force")
+        titles.append(tr("widgets.tab_force"))
         self.tabs = W.Tab(children=tabs, titles=titles, layout=W.Layout(width="520px"))
         buttons = self._preset_bar(gates)
-        self.form = W.ToggleButtons(options=list(GRU_FORMS), value=list(GRU_FORMS)[reset_after],
-                                    style={"button_width": "auto"},
-                                    tooltips=["the reset gate multiplies h_t-1 before the product with W_n",
-                                              "the reset gate multiplies W_nh h_t-1 + b_hn (nn.GRU, cuDNN)"])
+        self.form = W.ToggleButtons(options=[(tr(f"widgets.{GRU_FORM_TEXTS[f]}"), f) for f in GRU_FORMS],
+                                    value=list(GRU_FORMS)[reset_after], style={"button_width": "auto"},
+                                    tooltips=[tr("widgets.form_cho_tooltip"), tr("widgets.form_pytorch_tooltip")])
         self.form.observe(self._guarded(self._render), "value")
-        form_bar = W.HBox([W.Label("candidate"), self.form], layout=W.Layout(flex_flow="row wrap",
+        form_bar = W.HBox([W.Label(tr("widgets.form")), self.form], layout=W.Layout(flex_flow="row wrap",
                                                                              align_items="center"))
         self.cells = {}  # reset_after -> its drawing, made when first shown
         self.image = W.Image(format="png", layout=W.Layout(width="616px"))  # the drawing's own width: legible
@@ -478,7 +488,7 @@ class GRUExplorer(_StepExplorer):
     def readout_html(self):
         """Every intermediate value of the step, as a table (4 decimals)."""
         r = self.record
-        forced = {g: " (forced)" if g in self.force else "" for g in "zr"}
+        forced = {g: tr("widgets.forced") if g in self.force else "" for g in "zr"}
         rows = [("x_t", self.x), ("h_t-1", self.h_prev), ("z_t" + forced["z"], r.z), ("r_t" + forced["r"], r.r)]
         if self.reset_after:
             rows.append(("n_t = tanh(W_nx·x + b_n + r·(W_nh·h_t-1 + b_hn))", r.n))
@@ -504,7 +514,7 @@ def default_sequence_params():
 def default_sequence(spike_step=3):
     """Small distractors and one spike x_t = 1 at step ``spike_step`` (1-based: x_3 is ``x[2]``), shape (12, 1)."""
     if not 1 <= spike_step <= 12:
-        raise ValueError(f"spike_step is a step number t = 1 ... 12; got {spike_step}")
+        raise ValueError(tr("widgets.bad_spike_step", spike_step=spike_step))
     x = 0.15 * np.sin(np.arange(12) * 1.3)[:, None]
     x[spike_step - 1] = 1.0
     return x
@@ -532,7 +542,7 @@ def memory_demo_sequence(value=1.0, seq_len=16, marked_step=3):
     the row ``x[2]``.
     """
     if not 1 <= marked_step <= seq_len:
-        raise ValueError(f"marked_step is a step number t = 1 ... {seq_len}; got {marked_step}")
+        raise ValueError(tr("widgets.bad_marked_step", T=seq_len, marked_step=marked_step))
     x = np.zeros((seq_len, 2))
     x[:, 0] = 0.5 * np.sin(1.3 * np.arange(seq_len) + 0.5)
     x[marked_step - 1] = (value, 1.0)
@@ -558,7 +568,7 @@ class SequenceStepper(_Explorer):
         super().__init__()
         self._init_errors()
         if cell not in ("lstm", "rnn"):
-            raise ValueError(f"cell must be 'lstm' or 'rnn'; got {cell!r}")
+            raise ValueError(tr("widgets.bad_cell", cell=cell))
         if params is None:
             params = default_sequence_params() if cell == "lstm" else \
                 gradflow.rnn_with_radius(1, 2, 0.9, np.random.default_rng(0))
@@ -567,18 +577,19 @@ class SequenceStepper(_Explorer):
         module = lstm if cell == "lstm" else rnn
         D, H = module.sizes(params)
         if self.x.ndim != 2 or self.x.shape[1] != D:
-            raise ValueError(f"x must be one sequence of shape (T, D) = (T, {D}); got shape {self.x.shape}")
+            raise ValueError(tr("widgets.bad_sequence", D=D, shape=self.x.shape))
         self.H, self.T = H, self.x.shape[0]
         self.force = dict(force or {})
 
-        self.t = W.IntSlider(value=1, min=1, max=self.T, description="step t", continuous_update=True)
-        self.play = W.Play(value=1, min=1, max=self.T, interval=700, description="play")
+        self.t = W.IntSlider(value=1, min=1, max=self.T, description=tr("widgets.step_t"), continuous_update=True)
+        self.play = W.Play(value=1, min=1, max=self.T, interval=700, description=tr("widgets.play"))
         W.jslink((self.play, "value"), (self.t, "value"))
         self.force_boxes = {}
         controls = [self.play, self.t]
         if cell == "lstm":
             for gate, value in (("f", 0.0), ("i", 0.0)):
-                box = W.Checkbox(value=gate in self.force, description=f"force {gate} = {value:g}", indent=False,
+                box = W.Checkbox(value=gate in self.force, description=tr("widgets.force_value", gate=gate,
+                                                                          value=f"{value:g}"), indent=False,
                                  layout=W.Layout(width="130px"))
                 box.observe(self._guarded(self._rerun), "value")
                 self.force_boxes[gate] = box
@@ -613,6 +624,7 @@ class SequenceStepper(_Explorer):
             names, values = ["x", "h"], {"x": self.x, "h": hs[0]}
         self.heat_axes = plots.state_heatmaps(values, names, first_step=1)
         self.heat = plots.PaintedFigure(self.heat_axes[0].figure, dpi=96)
+        self._heat_language = i18n.language()  # the heatmaps' labels are drawn again if the language changes
         self._render()
 
     def _paint_marker(self, frame, pf):
@@ -624,13 +636,15 @@ class SequenceStepper(_Explorer):
     def state_at(self, t):
         """(x_t, h_{t-1}, C_{t-1}, record of step t) of the current run (LSTM), for a step t = 1 ... T."""
         if not 1 <= t <= self.T:
-            raise ValueError(f"t is a step number 1 ... {self.T}; got {t}")
+            raise ValueError(tr("widgets.bad_t", T=self.T, t=t))
         o = self.out
         h_prev = o.h[t - 2] if t > 1 else np.zeros(self.H)  # h_0 = C_0 = 0
         c_prev = o.c[t - 2] if t > 1 else np.zeros(self.H)
         return self.x[t - 1], h_prev, c_prev, lstm.LSTMRecord(*(np.asarray(a)[t - 1] for a in o))
 
     def _render(self):
+        if self._heat_language != i18n.language():
+            return self._rerun()
         t = self.t.value
         self.heat_image.value = self.heat.png(self._paint_marker)
 
@@ -668,12 +682,12 @@ class GradientFlowExplorer(_Explorer):
     """
 
     YLIM = (1e-10, 1e4)
-    CURVES = (  # key, legend label, table label
-        ("rnn", "RNN ‖∂h_T/∂h_t‖", "RNN ‖∂h_T/∂h_t‖"),
-        ("bound", "RNN bound ρ^(T−t)", "RNN bound ρ^(T−t)"),
-        ("lstm_h", "LSTM ‖∂h_T/∂h_t‖, all paths", "LSTM ‖∂h_T/∂h_t‖ (all paths)"),
-        ("lstm_c", "LSTM ‖∂h_T/∂C_t‖, all paths", "LSTM ‖∂h_T/∂C_t‖ (all paths)"),
-        ("cell_path", "LSTM cell path alone: ∏ f", "cell path alone: max ∏ f"),
+    CURVES = (  # key, keys (texts/widgets.toml) of its legend label and of its table label
+        ("rnn", "curve_rnn", "row_rnn"),                    # RNN ‖∂h_T/∂h_t‖
+        ("bound", "curve_bound", "row_bound"),              # RNN bound ρ^(T−t)
+        ("lstm_h", "curve_lstm_h", "row_lstm_h"),           # LSTM ‖∂h_T/∂h_t‖, all paths
+        ("lstm_c", "curve_lstm_c", "row_lstm_c"),           # LSTM ‖∂h_T/∂C_t‖, all paths
+        ("cell_path", "curve_cell_path", "row_cell_path"),  # LSTM cell path alone: ∏ f
     )
 
     def __init__(self, hidden_size=16, seq_len=60, seed=0, radius=0.9, forget_bias=1.0):
@@ -685,33 +699,12 @@ class GradientFlowExplorer(_Explorer):
         # radius 1 here; the slider scales the recurrent blocks of both cells alike
         self._Q = gradflow.rnn_with_radius(1, hidden_size, 1.0, rng, input_scale=0.5)
         self._lstm = gradflow.lstm_with_radius(1, hidden_size, 1.0, rng, input_scale=0.5)
-        self.radius = _slider(radius, 0.5, 1.5, "ρ of every recurrent block (both cells)")
-        self.forget_bias = _slider(forget_bias, -2.0, 6.0, "LSTM: forget-gate bias b_f", step=0.1)
+        self.radius = _slider(radius, 0.5, 1.5, tr("widgets.radius"))
+        self.forget_bias = _slider(forget_bias, -2.0, 6.0, tr("widgets.lstm_forget_bias"), step=0.1)
         for s in (self.radius, self.forget_bias):
             s.layout.width = "480px"
             s.style.description_width = "230px"
-        from matplotlib.figure import Figure
-        fig = Figure(figsize=(6.0, 3.4), layout="constrained")  # 720 x 408 px at 120 dpi
-        self.ax = ax = fig.add_subplot()
-        d = np.arange(seq_len)
-        styles = {"rnn": dict(lw=2.2, color="#d95f02"), "bound": dict(lw=1.2, ls=":", color="#d95f02"),
-                  "lstm_h": dict(lw=2.2, color="#1b9e77"), "lstm_c": dict(lw=1.6, ls="--", color="#1b9e77"),
-                  "cell_path": dict(lw=2.2, ls="-.", color="#7570b3")}
-        self.lines = {key: ax.plot(d, np.ones(seq_len), label=label, **styles[key])[0]
-                      for key, label, _ in self.CURVES}
-        ax.axhline(1.0, color="0.6", lw=0.8)
-        ax.set_yscale("log")
-        ax.set_ylim(*self.YLIM)
-        ax.set_xlim(0, seq_len - 1)
-        ax.set_xlabel("distance T − t (steps back)")
-        ax.set_ylabel("gradient norm")
-        self.note = ax.set_title(" \n ", loc="left", fontsize=9)  # above the axes: never on a curve
-        fig.legend(loc="outside right center", fontsize=9, frameon=False)  # beside the data, never on it
-        self.figure = fig
-        self._moving = (*self.lines.values(), self.note)
-        for a in self._moving:
-            a.set_animated(True)  # drawn over a static background in each frame
-        self.frames = plots.PaintedFigure(fig, dpi=120)
+        self._make_figure()
         self.image = W.Image(format="png", layout=W.Layout(width="720px"))
         self.table = W.HTML()
         for s in (self.radius, self.forget_bias):
@@ -736,22 +729,50 @@ class GradientFlowExplorer(_Explorer):
                 "lstm_h": gradflow.spectral_norms(Jh)[back], "lstm_c": gradflow.spectral_norms(Jc)[back],
                 "cell_path": gradflow.forget_products(out.f[0]), "f_mean": float(out.f.mean())}
 
+    def _make_figure(self):
+        """The figure and its static picture, in the reader's language (made again if it changes)."""
+        from matplotlib.figure import Figure
+        seq_len = self.T
+        fig = Figure(figsize=(6.0, 3.4), layout="constrained")  # 720 x 408 px at 120 dpi
+        self.ax = ax = fig.add_subplot()
+        d = np.arange(seq_len)
+        styles = {"rnn": dict(lw=2.2, color="#d95f02"), "bound": dict(lw=1.2, ls=":", color="#d95f02"),
+                  "lstm_h": dict(lw=2.2, color="#1b9e77"), "lstm_c": dict(lw=1.6, ls="--", color="#1b9e77"),
+                  "cell_path": dict(lw=2.2, ls="-.", color="#7570b3")}
+        self.lines = {key: ax.plot(d, np.ones(seq_len), label=tr(f"widgets.{label}"), **styles[key])[0]
+                      for key, label, _ in self.CURVES}
+        ax.axhline(1.0, color="0.6", lw=0.8)
+        ax.set_yscale("log")
+        ax.set_ylim(*self.YLIM)
+        ax.set_xlim(0, seq_len - 1)
+        ax.set_xlabel(tr("widgets.distance"))
+        ax.set_ylabel(tr("widgets.gradient_norm"))
+        self.note = ax.set_title(" \n ", loc="left", fontsize=9)  # above the axes: never on a curve
+        fig.legend(loc="outside right center", fontsize=9, frameon=False)  # beside the data, never on it
+        self.figure = fig
+        self._moving = (*self.lines.values(), self.note)
+        for a in self._moving:
+            a.set_animated(True)  # drawn over a static background in each frame
+        self.frames = plots.PaintedFigure(fig, dpi=120)
+        self._language = i18n.language()
+
     def _render(self):
+        if self._language != i18n.language():
+            self._make_figure()
         n = self.norms()
         floor = 1e-30  # log scale: keep exact zeros drawable
         for key, line in self.lines.items():
             line.set_ydata(np.maximum(n[key], floor))
         rho = self.radius.value
-        regime = ("ρ < 1: the RNN's gradient must vanish (Pascanu et al. 2013)" if rho < 1 else
-                  "ρ > 1: the RNN's gradient can explode" if rho > 1 else
-                  "ρ = 1: the border between the two regimes")
-        self.note.set_text(f"{regime}\nLSTM: forget gates average {n['f_mean']:.2f}; the cell path "
-                           f"multiplies by f at each step back")
+        regime = tr("widgets.regime_vanish" if rho < 1 else "widgets.regime_explode" if rho > 1 else
+                    "widgets.regime_border")
+        self.note.set_text(tr("widgets.flow_note", regime=regime, f_mean=n["f_mean"]))
         self.image.value = self.frames.png(artists=self._moving)
         self.values = n
         cols = [d for d in (1, 10, 50, 100) if d < self.T]
         head = "".join(f"<th style='padding:0 10px'>T−t = {d}</th>" for d in cols)
-        rows = "".join(f"<tr><td>{label}</td>" + "".join(f"<td style='padding:0 10px;font-family:monospace'>"
+        rows = "".join(f"<tr><td>{tr(f'widgets.{label}')}</td>" +
+                       "".join(f"<td style='padding:0 10px;font-family:monospace'>"
                                                          f"{n[key][d]:.2e}</td>" for d in cols) + "</tr>"
                        for key, _, label in self.CURVES)
         self.table.value = f"<table style='font-size:13px'><tr><th></th>{head}</tr>{rows}</table>"
@@ -764,11 +785,11 @@ class LiveLossCurve(W.Image):
     ----------
     baseline : float or None, drawn as a dashed line (e.g. tasks.ADDING_BASELINE_MSE), in the units shown
     scale : float, every loss is drawn multiplied by it (1 / ln 2: a cross-entropy in nats drawn in bits)
-    ylabel : str, the loss axis's label
+    ylabel : str or None, the loss axis's label (None: "loss" in the reader's language)
     logy : bool, a log-scale loss axis
     """
 
-    def __init__(self, baseline=None, scale=1.0, ylabel="loss", logy=True, **kwargs):
+    def __init__(self, baseline=None, scale=1.0, ylabel=None, logy=True, **kwargs):
         super().__init__(format="png", layout=W.Layout(width="560px"), **kwargs)
         from matplotlib.figure import Figure
         self.figure = Figure(figsize=(4.67, 2.8), layout="constrained")  # 560 x 336 px at 120 dpi
@@ -794,10 +815,10 @@ class LiveLossCurve(W.Image):
                                            val_loss=[v * self.scale for v in hist.val_loss])
             plots.loss_curve(hist, ax=self.ax, label=label, logy=self.logy,
                              baseline=self.baseline if k == len(self.histories) - 1 else None)
-        self.ax.set_ylabel(self.ylabel)
+        self.ax.set_ylabel(tr("plots.loss") if self.ylabel is None else self.ylabel)
         if not self.histories:
-            self.ax.set_xlabel("training step")
-            self.ax.text(0.5, 0.5, "waiting for the first validation…", ha="center", va="center",
+            self.ax.set_xlabel(tr("plots.training_step"))
+            self.ax.text(0.5, 0.5, tr("widgets.waiting"), ha="center", va="center",
                          transform=self.ax.transAxes, color="0.5")
         self.value = plots.png_bytes(self.figure, dpi=120)
 
@@ -816,7 +837,7 @@ class GateDemo(_Explorer):
         self._init_errors()
         self.signal = np.atleast_1d(np.asarray(signal, dtype=float))
         self.diagram = diagrams.GateDiagram(self.signal.size)
-        self.gate = _slider(value, 0.0, 1.0, "gate value")
+        self.gate = _slider(value, 0.0, 1.0, tr("widgets.gate_value"))
         self.image = W.Image(format="png", layout=W.Layout(width="460px"))
         self.gate.observe(self._guarded(self._render), "value")
         self._render()
@@ -848,26 +869,9 @@ class ForgetSurvivalExplorer(_Explorer):
         self.params = lstm.init_params(1, hidden_size, rng)
         self.x = rng.standard_normal((1, seq_len, 1))
         self.T, self.H = seq_len, hidden_size
-        self.forget_bias = _slider(forget_bias, -2.0, 6.0, "forget-gate bias b_f", step=0.1)
+        self.forget_bias = _slider(forget_bias, -2.0, 6.0, tr("widgets.forget_bias"), step=0.1)
         self.forget_bias.layout.width = "420px"
-        from matplotlib.figure import Figure
-        fig = Figure(figsize=(5.0, 2.7), layout="constrained")  # 600 x 324 px at 120 dpi
-        self.ax = ax = fig.add_subplot()
-        t = np.arange(1, seq_len + 1)
-        self.line_cell, = ax.plot(t, np.ones(seq_len), lw=2, color="#1b9e77",
-                                  label="LSTM cell: C_t / C_0 (mean over units)")
-        self.line_bias, = ax.plot(t, np.ones(seq_len), lw=1.2, ls=":", color="k", label="σ(b_f)^t")
-        ax.set_yscale("log")
-        ax.set_ylim(1e-15, 2)
-        ax.set_xlim(1, seq_len)
-        ax.set_xlabel("steps t after the value was written")
-        ax.set_ylabel("fraction left")
-        ax.legend(fontsize=8, loc="lower left", frameon=False)
-        self.note = ax.text(0.98, 0.95, "", transform=ax.transAxes, ha="right", va="top", fontsize=8.5)
-        self.figure = fig
-        for a in (self.line_cell, self.line_bias, self.note):
-            a.set_animated(True)  # drawn over a static background in each frame
-        self.frames = plots.PaintedFigure(fig, dpi=120)
+        self._make_figure()
         self.image = W.Image(format="png", layout=W.Layout(width="600px"))
         self.forget_bias.observe(self._guarded(self._render), "value")
         self._render()
@@ -881,12 +885,36 @@ class ForgetSurvivalExplorer(_Explorer):
         f0 = float(sigmoid(self.forget_bias.value))
         return out.c[0].mean(axis=1), f0 ** np.arange(1, self.T + 1)
 
+    def _make_figure(self):
+        """The figure and its static picture, in the reader's language (made again if it changes)."""
+        from matplotlib.figure import Figure
+        seq_len = self.T
+        fig = Figure(figsize=(5.0, 2.7), layout="constrained")  # 600 x 324 px at 120 dpi
+        self.ax = ax = fig.add_subplot()
+        t = np.arange(1, seq_len + 1)
+        self.line_cell, = ax.plot(t, np.ones(seq_len), lw=2, color="#1b9e77", label=tr("widgets.survival_cell"))
+        self.line_bias, = ax.plot(t, np.ones(seq_len), lw=1.2, ls=":", color="k", label="σ(b_f)^t")
+        ax.set_yscale("log")
+        ax.set_ylim(1e-15, 2)
+        ax.set_xlim(1, seq_len)
+        ax.set_xlabel(tr("widgets.steps_after_write"))
+        ax.set_ylabel(tr("widgets.fraction_left"))
+        ax.legend(fontsize=8, loc="lower left", frameon=False)
+        self.note = ax.text(0.98, 0.95, "", transform=ax.transAxes, ha="right", va="top", fontsize=8.5)
+        self.figure = fig
+        for a in (self.line_cell, self.line_bias, self.note):
+            a.set_animated(True)  # drawn over a static background in each frame
+        self.frames = plots.PaintedFigure(fig, dpi=120)
+        self._language = i18n.language()
+
     def _render(self):
+        if self._language != i18n.language():
+            self._make_figure()
         cell, bias = self.survival()
         self.values = {"cell": cell, "bias": bias}
         self.line_cell.set_ydata(np.maximum(cell, 1e-30))
         self.line_bias.set_ydata(np.maximum(bias, 1e-30))
-        self.note.set_text(f"σ(b_f) = {bias[0]:.3f};  after {self.T} steps: {cell[-1]:.1e} left")
+        self.note.set_text(tr("widgets.survival_note", f0=bias[0], T=self.T, left=cell[-1]))
         self.image.value = self.frames.png(artists=(self.line_cell, self.line_bias, self.note))
 
 
@@ -919,15 +947,25 @@ class GradientCheckExplorer(_Explorer):
         for name, dtype in (("float64", np.float64), ("float32", np.float32)):
             self.values[name] = gradcheck.errors_by_step(
                 *gradcheck.lstm_example(np.random.default_rng(seed), dtype=dtype), self.GRID)
-        self.eps = W.FloatLogSlider(value=eps, base=10, min=-12, max=-1, step=0.5, description="step ε",
-                                    readout_format=".1e", continuous_update=True,
-                                    style={"description_width": "initial"}, layout=W.Layout(width="420px"))
+        self.eps = W.FloatLogSlider(value=eps, base=10, min=-12, max=-1, step=0.5,
+                                    description=tr("widgets.step_eps"), readout_format=".1e",
+                                    continuous_update=True, style={"description_width": "initial"},
+                                    layout=W.Layout(width="420px"))
+        self._make_figure(eps)
+        self.image = W.Image(format="png", layout=W.Layout(width="720px"))
+        self.readout = W.HTML()
+        self.eps.observe(self._guarded(self._render), "value")
+        self._render()
+        self.children = [self.eps, self.image, self.readout, self.errors]
+
+    def _make_figure(self, eps):
+        """The figure and its static picture, in the reader's language (made again if it changes)."""
         from matplotlib.figure import Figure
         fig = Figure(figsize=(6.0, 3.7), layout="constrained")  # 720 x 444 px at 120 dpi
         self.ax = ax = fig.add_subplot()
         for name, style in self.STYLES.items():
             ax.plot(self.GRID, self.values[name], label=name, **style)
-        ax.axhline(self.PASS, color="0.45", lw=1, ls=":", label="1e-6, the pass mark in float64")
+        ax.axhline(self.PASS, color="0.45", lw=1, ls=":", label=tr("widgets.pass_mark"))
         e64 = self.values["float64"]
         k = int(np.argmin(e64))  # guides one decade under the float64 curve, through its two branches
         left, right = self.GRID[:k - 1], self.GRID[k + 2:]
@@ -935,11 +973,11 @@ class GradientCheckExplorer(_Explorer):
         c_right = np.median(e64[k + 2:] / right ** 2) / 10
         ax.plot(left, c_left / left, color="0.3", lw=1)
         ax.plot(right, c_right * right ** 2, color="0.3", lw=1)
-        ax.text(left[len(left) // 2], c_left / left[len(left) // 2] / 4, "round-off ∝ 1/ε", ha="right",
+        ax.text(left[len(left) // 2], c_left / left[len(left) // 2] / 4, tr("widgets.round_off"), ha="right",
                 va="top", fontsize=9, color="0.2")
-        ax.text(right[2], c_right * right[2] ** 2 / 100, "truncation ∝ ε²",
+        ax.text(right[2], c_right * right[2] ** 2 / 100, tr("widgets.truncation"),
                 ha="left", va="top", fontsize=9, color="0.2")  # below the guide, on the side away from the data
-        ax.text(self.GRID[0], 0.2, "float32: a + ε rounds back to a", ha="left", va="top", fontsize=9,
+        ax.text(self.GRID[0], 0.2, tr("widgets.rounds_back"), ha="left", va="top", fontsize=9,
                 color=self.STYLES["float32"]["color"])
         self.vline = ax.axvline(eps, color="0.5", lw=1)
         self.markers = {name: ax.plot([eps], [1.0], ls="none", marker="o", ms=10, mfc="none", mew=2,
@@ -948,8 +986,8 @@ class GradientCheckExplorer(_Explorer):
         ax.set_yscale("log")
         ax.set_xlim(self.GRID[0] / 2, self.GRID[-1] * 2)
         ax.set_ylim(1e-14, 10)
-        ax.set_xlabel("step ε of the central difference")
-        ax.set_ylabel("relative error")
+        ax.set_xlabel(tr("widgets.step_eps_axis"))
+        ax.set_ylabel(tr("widgets.relative_error"))
         self.note = ax.set_title(" ", loc="left", fontsize=9)  # above the axes: never on a curve
         fig.legend(loc="outside lower center", ncols=3, fontsize=9, frameon=False)  # under the axes, off the data
         self.figure = fig
@@ -957,11 +995,7 @@ class GradientCheckExplorer(_Explorer):
         for a in self._moving:
             a.set_animated(True)  # drawn over a static background in each frame
         self.frames = plots.PaintedFigure(fig, dpi=120)
-        self.image = W.Image(format="png", layout=W.Layout(width="720px"))
-        self.readout = W.HTML()
-        self.eps.observe(self._guarded(self._render), "value")
-        self._render()
-        self.children = [self.eps, self.image, self.readout, self.errors]
+        self._language = i18n.language()
 
     def index(self, eps):
         """The grid point nearest to ``eps`` (in log10)."""
@@ -976,18 +1010,20 @@ class GradientCheckExplorer(_Explorer):
     def _render(self):
         k = self.index(self.eps.value)
         eps = float(self.GRID[k])
+        if self._language != i18n.language():
+            self._make_figure(eps)
         self.record = {"eps": eps, **{name: float(self.values[name][k]) for name in self.STYLES}}
         self.vline.set_xdata([eps, eps])
         for name, m in self.markers.items():
             m.set_data([eps], [self.record[name]])
-        self.note.set_text(f"ε = {eps:.1e}: relative error {self.record['float64']:.1e} in float64, "
-                           f"{self.record['float32']:.1e} in float32")
+        self.note.set_text(tr("widgets.check_note", eps=eps, e64=self.record["float64"], e32=self.record["float32"]))
         self.image.value = self.frames.png(artists=self._moving)
         rows = "".join(f"<tr><td style='padding-right:12px'>{name}</td><td style='font-family:monospace'>"
-                       f"{self.record[name]:.1e}</td><td style='padding-left:12px'>lowest: "
-                       f"{self.best(name)[1]:.1e} at ε = {self.best(name)[0]:.1e}</td></tr>" for name in self.STYLES)
+                       f"{self.record[name]:.1e}</td><td style='padding-left:12px'>"
+                       f"{tr('widgets.lowest', err=self.best(name)[1], eps=self.best(name)[0])}</td></tr>"
+                       for name in self.STYLES)
         self.readout.value = (f"<table style='font-size:13px'><tr><th style='text-align:left'>ε = {eps:.1e}</th>"
-                              f"<th>relative error</th><th></th></tr>{rows}</table>")
+                              f"<th>{tr('widgets.relative_error')}</th><th></th></tr>{rows}</table>")
 
 
 class SampleExplorer(_Explorer):
@@ -1023,9 +1059,9 @@ class SampleExplorer(_Explorer):
             model = SequenceModel("lstm", vocab.size, 64, vocab.size, np.random.default_rng(seed), loss="xent",
                                   many_to_one=False, dtype=np.float32)
         self.model, self.vocab, self.prime, self.length, self.seed = model, vocab, prime, int(length), seed
-        self.samples, self.pictures = {}, {}  # temperature -> the text written at it, and its PNG
+        self.samples, self.pictures = {}, {}  # temperature -> the text written at it, and its PNG (no words on it)
         self.temperature = W.FloatSlider(value=temperature, min=self.TEMPERATURES[0], max=self.TEMPERATURES[-1],
-                                         step=0.1, description="temperature τ", readout_format=".1f",
+                                         step=0.1, description=tr("widgets.temperature"), readout_format=".1f",
                                          continuous_update=True, style={"description_width": "initial"},
                                          layout=W.Layout(width="420px"))
         from matplotlib.figure import Figure
@@ -1078,10 +1114,10 @@ class SampleExplorer(_Explorer):
             self.pictures[t] = plots.png_bytes(self.figure, dpi=100)
         self.image.value = self.pictures[t]
         r = self.record
-        more = f" (the picture shows its first {self.ROWS} rows)" if len(rows) > self.ROWS else ""
-        self.readout.value = (f"<span style='font-size:13px'>τ = {t:.1f}: {self.length} characters written "
-                              f"after the grey prime, {r['spaces']} of them spaces (·), {r['lines']} newlines; "
-                              f"{r['distinct']} different characters{more}</span>")
+        more = tr("widgets.sample_more", rows=self.ROWS) if len(rows) > self.ROWS else ""
+        said = tr("widgets.sample_readout", t=t, length=self.length, spaces=r["spaces"], lines=r["lines"],
+                  distinct=r["distinct"], more=more)
+        self.readout.value = f"<span style='font-size:13px'>{said}</span>"
 
 
 class PaddingExplorer(_Explorer):
@@ -1106,11 +1142,20 @@ class PaddingExplorer(_Explorer):
         super().__init__()
         self._init_errors()
         if not models or len(models) > len(self.COLORS):
-            raise ValueError(f"models must hold 1 to {len(self.COLORS)} classifiers; got {len(models)}")
+            raise ValueError(tr("widgets.bad_models", most=len(self.COLORS), n=len(models)))
         self.models, self.encode, self.classes = dict(models), encode, list(classes)
-        self.word = W.Dropdown(options=list(words), description="word")
-        self.padding = W.IntSlider(value=0, min=0, max=max_padding, description="padding steps",
+        self.word = W.Dropdown(options=list(words), description=tr("widgets.word"))
+        self.padding = W.IntSlider(value=0, min=0, max=max_padding, description=tr("widgets.padding_steps"),
                                    style={"description_width": "initial"}, layout=W.Layout(width="420px"))
+        self._make_figure()
+        self.image = W.Image(format="png", layout=W.Layout(width="720px"))
+        for control in (self.word, self.padding):
+            control.observe(self._guarded(self._render), "value")
+        self._render()
+        self.children = [W.HBox([self.word, self.padding]), self.image, self.errors]
+
+    def _make_figure(self):
+        """The figure, in the reader's language (made again if it changes)."""
         from matplotlib.figure import Figure
         fig = Figure(figsize=(6.0, 3.0), layout="constrained")  # 720 x 360 px at 120 dpi
         self.ax = ax = fig.add_subplot()
@@ -1124,15 +1169,11 @@ class PaddingExplorer(_Explorer):
         ax.set_xticks(np.arange(C), self.classes)
         ax.set_ylim(0, 1.3)
         ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
-        ax.set_ylabel("probability")
+        ax.set_ylabel(tr("widgets.probability"))
         ax.legend(loc="upper left", fontsize=8, frameon=False)
         self.title = ax.set_title("", fontsize=10)
         self.figure = fig
-        self.image = W.Image(format="png", layout=W.Layout(width="720px"))
-        for control in (self.word, self.padding):
-            control.observe(self._guarded(self._render), "value")
-        self._render()
-        self.children = [W.HBox([self.word, self.padding]), self.image, self.errors]
+        self._language = i18n.language()
 
     def probabilities(self, word=None, padding=None):
         """{label: the model's class probabilities (C,)} for a word and a number of padding steps (by default
@@ -1148,6 +1189,8 @@ class PaddingExplorer(_Explorer):
         return out
 
     def _render(self):
+        if self._language != i18n.language():
+            self._make_figure()
         probs = self.probabilities()
         for label, p in probs.items():
             for bar, text, value in zip(self.bars[label], self.labels[label], p):
@@ -1155,5 +1198,6 @@ class PaddingExplorer(_Explorer):
                 text.set_y(value + 0.01)
                 text.set_text(f"{value:.2f}")
         word, pad = self.word.value, self.padding.value
-        self.title.set_text(f"'{word}' ({len(word)} letters) followed by {pad} padding step{'s' * (pad != 1)}")
+        self.title.set_text(tr("widgets.padding_title_one" if pad == 1 else "widgets.padding_title", word=word,
+                               letters=len(word), pad=pad))
         self.image.value = plots.png_bytes(self.figure, dpi=120)

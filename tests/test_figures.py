@@ -11,11 +11,15 @@ from lstm_helpers import figures
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_images_folder_holds_only_generated_figures_with_alt_text():
-    on_disk = {p.name for p in (ROOT / "images").iterdir()}
+@pytest.mark.parametrize("folder", ["images", "images/zh"])
+def test_images_folder_holds_only_generated_figures_with_alt_text(folder):
+    if folder != "images" and not (ROOT / folder).is_dir():
+        pytest.skip(f"{folder}/ not made yet (make images)")
+    on_disk = {p.name for p in (ROOT / folder).iterdir() if not p.is_dir()}  # images/zh/: the Chinese edition's
     expected = {f"{name}.png" for name in figures.FIGURES} | {"README.md"}
     assert on_disk == expected, f"run `make images`; stray {on_disk - expected}, missing {expected - on_disk}"
-    index = (ROOT / "images" / "README.md").read_text(encoding="utf-8")
+    assert {p.name for p in (ROOT / folder).iterdir() if p.is_dir()} <= {"zh"}
+    index = (ROOT / folder / "README.md").read_text(encoding="utf-8")
     for name in figures.FIGURES:
         assert f"- `{name}.png`: " in index
 
@@ -29,10 +33,10 @@ def test_write_all_makes_every_figure(tmp_path):
             assert p.read_bytes()[:4] == b"\x89PNG"
 
 
-def _index():
-    """images/README.md as {stem: alt text}."""
+def _index(folder="images"):
+    """images/README.md (or the index of another ``folder``, images/zh/) as {stem: alt text}."""
     out = {}
-    for line in (ROOT / "images" / "README.md").read_text(encoding="utf-8").splitlines():
+    for line in (ROOT / folder / "README.md").read_text(encoding="utf-8").splitlines():
         m = re.match(r"- `(\w+)\.png`: (.*)", line)
         if m:
             out[m.group(1)] = m.group(2)
@@ -47,13 +51,21 @@ def test_index_states_the_numbers_the_package_computes_today():
         assert index[name] == alt, f"images/README.md is stale for {name}.png: run `make images`"
 
 
-def test_every_chapter_image_carries_the_alt_text_of_the_index():
-    index = _index()
+@pytest.mark.parametrize("folder", ["images", "images/zh"])
+def test_every_chapter_image_carries_the_alt_text_of_the_index(folder):
+    """Every <img> of a figure in ``folder`` (images/ in the English chapters, images/zh/ in the Chinese ones,
+    notebooks/zh/) has as alt the text of that folder's index, HTML-escaped."""
+    if folder != "images" and not (ROOT / folder / "README.md").exists():
+        pytest.skip(f"{folder}/README.md not made yet (make images)")
+    index = _index(folder)
+    img = re.compile(r'<img src="(?:\.\./)+' + re.escape(folder) + r'/(\w+)\.png" alt="([^"]*)"')
+    stale = []
     for path in sorted((ROOT / "notebooks").rglob("*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-            text = "".join(cell["source"])
-            for stem, alt in re.findall(r'<img src="(?:\.\./)+images/(\w+)\.png" alt="([^"]*)"', text):
-                assert html.unescape(alt) == index[stem], f"{path.name}: alt text of {stem}.png differs from images/README.md"
+            for stem, alt in img.findall("".join(cell["source"])):
+                if html.unescape(alt) != index.get(stem):
+                    stale.append(f"{path.relative_to(ROOT)}: {stem}.png")
+    assert not stale, f"alt texts that differ from {folder}/README.md: {stale}"
 
 
 # Legibility where a figure is shown: a text of s points in a figure w inches wide, displayed d pixels wide,

@@ -1,18 +1,21 @@
 """How NotoSansSC-course.otf was made (run once by hand; nothing at run time needs it).
 
 matplotlib's default font (DejaVu Sans) has no Chinese glyphs, so the Chinese edition brings its own:
-a subset of Noto Sans CJK SC Regular (SIL Open Font License 1.1, see OFL.txt) holding every character
-of GB 2312 (the 6,763 hanzi of levels 1 and 2, with its punctuation), ASCII, Latin-1, Greek, the
-arrows and mathematical operators the course draws, and every character of the package's text table.
+a subset of Noto Sans CJK SC Regular (SIL Open Font License 1.1, see OFL.txt) holding the Chinese
+characters of GB 2312 (the 6,763 hanzi of levels 1 and 2), CJK and full-width punctuation, Chinese
+quotation marks, every Chinese character of the package's text table, and ASCII, Latin-1, Greek and the
+minus sign: mathtext does not fall back to another font, and tick labels ($\\mathdefault{10^{-3}}$) take
+their digits from the first family. Arrows and mathematical signs (‖, ∂, →), which Noto draws full-width,
+are left to DejaVu Sans, second in matplotlib's family list (lstm_helpers.i18n).
 The family is renamed "Noto Sans SC Course" so that matplotlib never mistakes it for a full Noto font
-installed on the machine. To rebuild it (Debian's package, the font the browser tests also use):
+installed on the machine. To rebuild it from Debian's package (the font the browser tests also use):
 
     apt-get download fonts-noto-cjk=1:20220127+repack1-1
     dpkg-deb -x fonts-noto-cjk_*.deb /tmp/noto
     python make_font.py /tmp/noto/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 
-The test tests/test_i18n.py fails if a text in the table has a character this file lacks: rebuild it
-after adding texts with new characters.
+tests/test_i18n.py fails if a Chinese text in the table has a character that neither this file nor
+DejaVu Sans has: rebuild it after adding texts with new characters.
 """
 import sys
 from pathlib import Path
@@ -23,6 +26,14 @@ from fontTools.ttLib import TTCollection
 HERE = Path(__file__).resolve().parent
 FAMILY = "Noto Sans SC Course"
 OUT = HERE / "NotoSansSC-course.otf"
+
+
+CJK = [(0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF)]
+CHINESE_PUNCTUATION = "“”‘’…—"
+
+
+def chinese(c):
+    return any(a <= ord(c) <= b for a, b in CJK) or c in CHINESE_PUNCTUATION
 
 
 def gb2312():
@@ -38,18 +49,15 @@ def gb2312():
 
 
 def table_characters():
-    """Every character of every text in lstm_helpers/texts (both languages)."""
+    """Every character of the Chinese texts in lstm_helpers/texts."""
     sys.path.insert(0, str(HERE.parent.parent))
     from lstm_helpers import i18n
-    return {c for entry in i18n.table().values() for s in entry.values() for c in s}
+    return {c for entry in i18n.table().values() for c in entry["zh"]}
 
 
 def wanted():
-    ranges = [(0x20, 0x7E), (0xA0, 0xFF), (0x370, 0x3FF), (0x2010, 0x206F), (0x2070, 0x209F),
-              (0x2190, 0x21FF), (0x2200, 0x22FF), (0x2300, 0x23FF), (0x25A0, 0x25FF),
-              (0x3000, 0x303F), (0xFF00, 0xFFEF)]
-    chars = {chr(c) for a, b in ranges for c in range(a, b + 1)}
-    return chars | gb2312() | table_characters()
+    latin = {chr(c) for a, b in [(0x20, 0x7E), (0xA0, 0xFF), (0x370, 0x3FF)] for c in range(a, b + 1)} | {"\u2212"}
+    return latin | {c for c in gb2312() | table_characters() | set(CHINESE_PUNCTUATION) if chinese(c)}
 
 
 def main(ttc):
