@@ -69,7 +69,8 @@ def test_the_plot_has_a_y_label_and_its_legend_beside_the_data(ch):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    scope = {"np": np, "plt": plt, **{k: ch.values[k] for k in ("films", "states", "majority")}}
+    from lstm_helpers import tr
+    scope = {"np": np, "plt": plt, "tr": tr, **{k: ch.values[k] for k in ("films", "states", "majority")}}
     scope["films"] = [(np.array(f), np.array(y)) for f, y in scope["films"]]
     exec(ch.cell("00-09").source, scope)
     fig, ax = scope["fig"], scope["ax"]

@@ -100,7 +100,8 @@ def test_the_chaining_cell_waits_for_the_reader_then_agrees_with_lstm_backward(c
     assert ch.values["chained"] is None
     assert "once it passes its check, run this cell again" in ch.printed("08-38")
 
-    scope = {"np": np, "lstm": lstm, "gradcheck": gradcheck, "exercises": ex}
+    from lstm_helpers import tr
+    scope = {"np": np, "lstm": lstm, "gradcheck": gradcheck, "exercises": ex, "tr": tr}
     _exec(ch.cell("08-36").source, scope)  # the LSTM run the chain is compared on
     _exec(ex.EXERCISES["lstm_step_backward"].solution, scope)
     assert ex.check("lstm_step_backward", scope["lstm_step_backward"])
