@@ -222,3 +222,40 @@ def key_to_image_ms(page, output, presses=20, timeout_ms=5000):
         times.append(page.evaluate("window.__latency"))
     times.sort()
     return times[len(times) // 2]
+
+
+# Draws each distinct CJK character of the page's outputs in the font its element uses, and compares the
+# pixels with those of a character no font has (U+E000, a private-use point): the same pixels mean the
+# browser found no glyph and drew a box (or nothing).
+_BOXES = """(sel) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 48; canvas.height = 48;
+    const ctx = canvas.getContext('2d', {willReadFrequently: true});
+    const draw = (ch, font) => {
+        ctx.clearRect(0, 0, 48, 48);
+        ctx.font = font; ctx.textBaseline = 'top'; ctx.fillStyle = '#000';
+        ctx.fillText(ch, 4, 4);
+        return Array.from(ctx.getImageData(0, 0, 48, 48).data).join(',');
+    };
+    const boxes = new Set(), seen = new Set();
+    let checked = 0;
+    for (const el of document.querySelectorAll(sel)) {
+        const style = getComputedStyle(el);
+        const font = `32px ${style.fontFamily}`;
+        const missing = draw('\\uE000', font);
+        for (const ch of el.innerText || '') {
+            if (!/[\\u3400-\\u9fff\\uff00-\\uffef\\u3000-\\u303f]/.test(ch) || seen.has(ch + font)) continue;
+            seen.add(ch + font); checked += 1;
+            if (draw(ch, font) === missing) boxes.add(ch);
+        }
+    }
+    return [checked, [...boxes].join('')];
+}"""
+
+
+def cjk_boxes(page, selector=".jp-OutputArea-output .widget-label, .jp-OutputArea-output .widget-html-content, "
+                               ".jp-OutputArea-output .widget-readout, .jp-OutputArea-output .lm-TabBar-tabLabel, "
+                               ".jp-OutputArea-output button, .jp-OutputArea-output pre"):
+    """(number of CJK characters checked, the characters the browser drew as boxes) in the outputs."""
+    checked, boxes = page.evaluate(_BOXES, selector)
+    return checked, boxes

@@ -15,6 +15,8 @@ import browser_harness as bh
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+# The Chinese edition: the same notebooks under zh/, whose widgets must draw every Chinese glyph.
+NOTEBOOKS += sorted(f"zh/{p.name}" for p in (ROOT / "notebooks" / "zh").glob("*.ipynb"))
 GALLERY = "widgets_gallery.ipynb"
 # The gallery's explorers with a slider: GateExplorer, GRUExplorer, SequenceStepper, GradientFlowExplorer, GateDemo,
 # ForgetSurvivalExplorer, GradientCheckExplorer, SampleExplorer.
@@ -89,6 +91,10 @@ def run_in(page, base, token, name, ui):
         bh.open_and_run_all(page, base, token, name, ui=ui)
         n = explorers_work(page, name, move="key" if ui == "lab" else "click")
         assert n > 0 or not code_mentions_widgets(name), f"{name}: its explorers did not render"
+        if name.startswith("zh/"):
+            checked, boxes = bh.cjk_boxes(page)
+            assert checked > 0 or n == 0, f"{name}: no Chinese text in its outputs"
+            assert not boxes, f"{name}: the browser drew these characters as boxes: {boxes}"
     finally:
         page.screenshot(path=str(bh.ARTIFACTS / f"{Path(name).stem}-{ui}.png"))
     no_errors(page, BENIGN + (BENIGN_NOTEBOOK7 if ui == "notebook7" else ()))
