@@ -65,7 +65,7 @@ def train(model, batches, steps, optimizer=None, clip=1.0, val=None, eval_every=
     bar = None
     if progress:
         from tqdm.auto import tqdm
-        bar = tqdm(total=steps, desc=f"training {model.cell.upper()}", leave=True)
+        bar = tqdm(total=steps, desc=tr("train.training", cell=model.cell.upper()), leave=True)
     from threadpoolctl import threadpool_limits
     start = time.perf_counter()
     try:
@@ -96,9 +96,9 @@ def _loop(model, batches, steps, optimizer, clip, val, eval_every, target, callb
         if bar is not None:
             bar.update(1)
             if step % 10 == 0 or done or step == steps:
-                post = {"loss": f"{loss:.4f}"}
+                post = {tr("train.loss"): f"{loss:.4f}"}
                 if hist.val_loss:
-                    post["val"] = f"{hist.val_loss[-1]:.4f}"
+                    post[tr("train.val")] = f"{hist.val_loss[-1]:.4f}"
                 bar.set_postfix(post, refresh=False)
         if done:
             break

@@ -137,6 +137,16 @@ def zh():
         set_language("en")
 
 
+def in_both_languages(name, answer):
+    """The Results of checking ``answer`` in English, then in Chinese (English restored afterwards)."""
+    english = ex.check(name, answer)
+    set_language("zh")
+    try:
+        return english, ex.check(name, answer)
+    finally:
+        set_language("en")
+
+
 def assert_chinese(text):
     assert CJK.search(text), text
     assert not ENGLISH.search(text), f"English words {ENGLISH.search(text).group()!r} in {text}"
@@ -149,12 +159,7 @@ def test_every_exercise_of_chapters_00_to_05_has_its_picks():
 @pytest.mark.parametrize("name,key", CASES, ids=[f"{n}:{k}" for n, k in CASES])
 def test_the_verdict_is_chinese_and_the_same_in_both_languages(name, key):
     answer = solution_answer(name) if key == "solution" else _wrong_answer(name, key)
-    english = ex.check(name, answer)
-    set_language("zh")
-    try:
-        chinese = ex.check(name, answer)
-    finally:
-        set_language("en")
+    english, chinese = in_both_languages(name, answer)
     assert chinese.status == english.status == ("correct" if key == "solution" else "wrong"), (english, chinese)
     assert_chinese(chinese.message)
     assert ex.check(name, answer).message == english.message  # English again after switching back
@@ -170,12 +175,7 @@ MACHINERY_CASES = [(name, key) for name in MACHINERY for key in MACHINERY[name]]
 @pytest.mark.parametrize("name,key", MACHINERY_CASES, ids=[f"{n}:{k}" for n, k in MACHINERY_CASES])
 def test_what_the_shared_machinery_diagnoses_is_chinese(name, key):
     answer = _wrong_answer(name, key)
-    english = ex.check(name, answer)
-    set_language("zh")
-    try:
-        chinese = ex.check(name, answer)
-    finally:
-        set_language("en")
+    english, chinese = in_both_languages(name, answer)
     assert chinese.status == english.status == "wrong", (english, chinese)
     assert_chinese_throughout(chinese.message)
     assert ex.check(name, answer).message == english.message
@@ -184,12 +184,7 @@ def test_what_the_shared_machinery_diagnoses_is_chinese(name, key):
 @pytest.mark.parametrize("label", list(MADE_UP))
 def test_narrowing_down_and_the_columns_probe_are_chinese(label):
     name, answer, phrase = MADE_UP[label]
-    english = ex.check(name, answer)
-    set_language("zh")
-    try:
-        chinese = ex.check(name, answer)
-    finally:
-        set_language("en")
+    english, chinese = in_both_languages(name, answer)
     assert chinese.status == english.status == "wrong", (english, chinese)
     assert phrase in chinese.message, chinese.message
     assert_chinese_throughout(chinese.message)
