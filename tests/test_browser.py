@@ -96,7 +96,7 @@ def run_in(page, base, token, name, ui):
             assert checked > 0 or n == 0, f"{name}: no Chinese text in its outputs"
             assert not boxes, f"{name}: the browser drew these characters as boxes: {boxes}"
     finally:
-        page.screenshot(path=str(bh.ARTIFACTS / f"{Path(name).stem}-{ui}.png"))
+        page.screenshot(path=str(bh.ARTIFACTS / f"{name.removesuffix('.ipynb').replace('/', '-')}-{ui}.png"))
     no_errors(page, BENIGN + (BENIGN_NOTEBOOK7 if ui == "notebook7" else ()))
 
 
