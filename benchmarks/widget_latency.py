@@ -10,7 +10,8 @@
     python benchmarks/widget_latency.py [--moves 50] [--presses 20] [--no-browser]
 
 Goals on our 2-core machine: GateExplorer and GRUExplorer <= 50 ms, SequenceStepper <= 80 ms in process;
-key press to new image <= 150 ms in the browser.
+key press to new image <= 150 ms in the browser. The PaddingExplorer (chapter 10) first trains its two word
+models (about 10 s); its moves redraw a whole bar chart with matplotlib.
 """
 import argparse
 import statistics
@@ -78,7 +79,13 @@ def in_process(moves):
     first = median_ms(sa.temperature, temps[:14])                # each temperature drawn for the first time
     again = median_ms(sa.temperature, temps)                     # every text already kept
     print(f"{'SampleExplorer':>22} {'temperature':>14} {first:8.1f} {'-':>6}   first time; {again:.1f} ms after")
-    assert all(w.last_error is None for w in (g, gr, s, f, d, fs, gc, sa))
+    from lstm_helpers import figures, tasks
+    models, alphabet, words_test, _ = figures._word_models()  # chapter 10's two word models (about 10 s to train)
+    pe = widgets.PaddingExplorer(models, lambda ws, T: tasks.encode_words(ws, alphabet, T), words_test[:5],
+                                 tasks.WORD_LANGUAGES)
+    ms = median_ms(pe.padding, [1 + k % 30 for k in range(moves)])
+    print(f"{'PaddingExplorer':>22} {'padding steps':>14} {ms:8.1f} {'-':>6}   runs both models on the padded word")
+    assert all(w.last_error is None for w in (g, gr, s, f, d, fs, gc, sa, pe))
 
 
 def in_browser(presses):

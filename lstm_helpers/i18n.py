@@ -6,12 +6,13 @@ widget labels, figure titles and axes, readouts, exercise messages and the error
 come from the table in ``lstm_helpers/texts/*.toml``: one file per part of the package, each entry a
 key with its English and Chinese text::
 
-    [step]
-    en = "step t = {t}"
-    zh = "第 t = {t} 步"
+    [training]
+    en = "training {cell}"
+    zh = "训练 {cell}"
 
-The key of that entry in ``texts/widgets.toml`` is ``"widgets.step"``; ``tr("widgets.step", t=3)``
-gives the text in the current language with its fields filled in (``str.format``).
+The key of that entry in ``texts/train.toml`` is ``"train.training"``; ``tr("train.training",
+cell="LSTM")`` gives the text in the current language with its fields filled in (``str.format``; a text
+is returned as it is when no fields are given, so write ``h_{t-1}`` there, ``h_{{t-1}}`` with fields).
 
 Chinese figures need a font with Chinese glyphs, which matplotlib's default (DejaVu Sans) lacks:
 ``set_language("zh")`` registers the subset of Noto Sans SC kept in ``lstm_helpers/fonts`` (SIL Open

@@ -55,11 +55,11 @@ def test_the_fonts_have_every_character_of_the_chinese_texts():
 
 
 def test_tr_fills_fields_and_names_a_missing_key(zh):
-    assert tr("common.step", t=3) == "第 t = 3 步"
+    assert tr("train.training", cell="LSTM") == "训练 LSTM"
     set_language("en")
-    assert tr("common.step", t=3) == "step t = 3"
-    with pytest.raises(KeyError, match="no text 'common.nothing' in lstm_helpers/texts"):
-        tr("common.nothing")
+    assert tr("train.training", cell="LSTM") == "training LSTM"
+    with pytest.raises(KeyError, match="no text 'train.nothing' in lstm_helpers/texts"):
+        tr("train.nothing")
 
 
 def test_an_unknown_language_is_refused_with_the_choices():
@@ -73,7 +73,7 @@ def test_chinese_figures_draw_every_glyph_and_english_gets_its_fonts_back(zh):
     ax = fig.add_subplot()
     ax.plot([-1, 0, 1], [-2, 1, 3], label="遗忘门 $f_t$")
     ax.set_title("细胞状态 $C_t$：−0.5 × 隐藏状态 → 输出门，候选值 C̃，‖W‖₂")
-    ax.set_xlabel(tr("common.step", t=3))
+    ax.set_xlabel(tr("train.training", cell="GRU"))
     ax.legend()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
