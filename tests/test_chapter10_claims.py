@@ -124,7 +124,9 @@ def test_the_bags(ch):
     n_bag = n["bag of letters, one tanh layer"]
     assert sum(a.size for a in rnn.params.values()) == n_bag
     rnn_acc = t["RNN, padding at the end, lengths"]
-    assert f"as many parameters as this bag ({n_bag:,}) and reached {_spread(rnn_acc)}" in text
+    recurrent = rnn.params["W"].shape[0] ** 2  # W_h: in a bag of one step it multiplies h_0 = 0 only
+    assert (f"as many parameters as this bag ({n_bag:,}; in the bag, a model of one step, the {recurrent:,} recurrent "
+            f"weights only ever meet $h_0 = 0$, so {n_bag - recurrent:,} of them act) and reached {_spread(rnn_acc)}") in text
     assert abs(np.median(rnn_acc) - np.median(letters) - 0.15) < 0.02
     assert f"({_spread(pairs)} over three seeds) was ahead of the LSTM with lengths ({_spread(lstm)})" in ch.source("10-qa")
     summary = ch.source("10-sum")

@@ -186,3 +186,26 @@ def test_links_to_a_chapter_call_it_by_its_title(path):
             if (path.parent / target).exists() and label not in (full, re.sub(r"\s*\([^()]*\)$", "", full)):
                 wrong.append(f"{c['id']}: [{label}]({target}) for {title(path.parent / target)!r}")
     assert not wrong, "\n".join(wrong)
+
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’…—]")
+BLOCK = re.compile(r"^\s*([-*+] |\d+\. |\||#|>|<|\$\$|```)")
+
+
+@pytest.mark.parametrize("path", ZH + [ROOT / "README.zh.md"], ids=[p.name for p in ZH] + ["README.zh.md"])
+def test_no_line_break_inside_a_chinese_sentence(path):
+    """A line break between two Chinese characters shows as a stray space in the browser: write each
+    paragraph of Chinese on one line (a break next to Latin text or math is fine: there a space belongs)."""
+    texts = ([text(c) for c in cells(path) if c["cell_type"] == "markdown"] if path.suffix == ".ipynb"
+             else [path.read_text("utf-8")])
+    found = []
+    for t in texts:
+        fenced = False
+        lines = t.split("\n")
+        for prev, line in zip(lines, lines[1:]):
+            fenced ^= prev.startswith("```") or prev.strip() == "$$"
+            a, b = prev.rstrip("*_"), line.lstrip("*_")
+            if (not fenced and a and b and not BLOCK.match(line) and not BLOCK.match(prev)
+                    and CJK.match(a[-1]) and CJK.match(b[0])):
+                found.append(f"{prev[-20:]!r} / {line[:20]!r}")
+    assert not found, "join these lines:\n" + "\n".join(found[:20])
