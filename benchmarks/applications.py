@@ -27,8 +27,7 @@ from threadpoolctl import threadpool_limits
 
 from lstm_helpers import SequenceModel, optim, tasks
 
-DIGITS = {"hidden": 32, "batch": 64, "lr": 1e-2, "steps": 600}
-WORDS = {"hidden": 48, "batch": 64, "lr": 1e-2, "steps": 1500, "length": 12}
+DIGITS, WORDS = tasks.DIGIT_SETTINGS, tasks.WORD_SETTINGS
 
 # name -> (cell, SequenceModel options, how the input is shaped)
 DIGIT_MODELS = {

@@ -57,24 +57,26 @@ def _word_models():
 
 @functools.lru_cache(maxsize=1)
 def _trained_word_models():
-    """Chapter 10's two word classifiers (seed 0, its settings), {reads_lengths: model}: one trained with each
-    word's length (True), one trained reading the padding to step 12 (False); with the alphabet and the test
-    words. About 10 s of training. No text: the cache serves every language."""
+    """Chapter 10's two word classifiers (seed 0, tasks.WORD_SETTINGS), {reads_lengths: model}: one trained with
+    each word's length (True), one trained reading the padding to the settings' length (False); with the
+    alphabet and the test words. About 10 s of training. No text: the cache serves every language."""
     from . import optim, tasks, train
     from .model import SequenceModel
     (words, y), (words_test, y_test) = tasks.load_words()
     alphabet = sorted(set("".join(words)))
-    x, lengths = tasks.encode_words(words, alphabet, 12)
+    s = tasks.WORD_SETTINGS
+    x, lengths = tasks.encode_words(words, alphabet, s["length"])
     x = x.astype(np.float32)
     models = {}
     for reads_lengths in (True, False):
         rng = np.random.default_rng(0)
-        model = SequenceModel("lstm", len(alphabet), 48, 5, rng, loss="xent", dtype=np.float32)
+        model = SequenceModel("lstm", len(alphabet), s["hidden"], 5, rng, loss="xent", dtype=np.float32)
 
         def batch(rng=rng, reads_lengths=reads_lengths):
-            rows = rng.integers(0, len(x), 64)
+            rows = rng.integers(0, len(x), s["batch"])
             return (x[rows], y[rows]) + ((lengths[rows],) if reads_lengths else ())
-        train.train(model, batch, 1500, optimizer=optim.Adam(model.params, lr=1e-2), clip=1.0, progress=False)
+        train.train(model, batch, s["steps"], optimizer=optim.Adam(model.params, lr=s["lr"]), clip=1.0,
+                    progress=False)
         models[reads_lengths] = model
     return models, alphabet, words_test, y_test
 
