@@ -1,6 +1,7 @@
-"""Every notebook in a real JupyterLab in Chromium: Run All, every explorer renders, a key press moves
-a slider and changes what it shows, and the page logs no errors. The widgets gallery also in
-Notebook 7 and in Voila, where the explorers must work the same.
+"""Every notebook, in both editions, in a real JupyterLab in Chromium: Run All, every explorer renders, a
+key press moves a slider and changes what it shows, the page logs no errors, and in the Chinese edition
+Chromium draws every Chinese character of the outputs (no box). The widgets gallery also in Notebook 7,
+and in Voila in both editions, where the explorers must work the same.
 
 Skipped with a reason when no Chromium is installed, except under CI=true, where that is a failure
 (.ci/run installs Debian's chromium package).
@@ -113,12 +114,17 @@ def test_gallery_in_notebook7():
         run_in(page, base, token, GALLERY, "notebook7")
 
 
-def test_gallery_in_voila():
-    with bh.jupyterlab(voila=GALLERY) as (base, token, _), bh.browser_page(CHROMIUM) as page:
+@pytest.mark.parametrize("name", [GALLERY, f"zh/{GALLERY}"])
+def test_gallery_in_voila(name):
+    """The gallery as an app, in both editions: every explorer renders and answers its slider."""
+    with bh.jupyterlab(voila=name) as (base, token, _), bh.browser_page(CHROMIUM) as page:
         try:
             bh.open_voila(page, base, token, count=GALLERY_EXPLORERS)
-            assert explorers_work(page, GALLERY) == GALLERY_EXPLORERS
+            assert explorers_work(page, name) == GALLERY_EXPLORERS
+            if name.startswith("zh/"):
+                checked, boxes = bh.cjk_boxes(page)
+                assert checked > 0 and not boxes, f"{name}: {checked} Chinese characters checked, boxes: {boxes}"
         finally:
             bh.ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(bh.ARTIFACTS / "widgets_gallery-voila.png"))
+            page.screenshot(path=str(bh.ARTIFACTS / f"{name.removesuffix('.ipynb').replace('/', '-')}-voila.png"))
         no_errors(page)
