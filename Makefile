@@ -1,14 +1,15 @@
 # The two commands of the README:
-#   make lab    set up .venv on first use and open the course in JupyterLab
+#   make lab    set up .venv on first use and open the course in JupyterLab (EDITION=zh: the Chinese edition)
 #   make test   set up .venv with the test extras and run every test
 PYTHON ?= python3
+EDITION ?= en
 VENV   := .venv
 BIN    := $(VENV)/bin
 
 .PHONY: lab test images help
 
 help:
-	@echo "make lab    set up .venv (first time) and open the course in JupyterLab"
+	@echo "make lab    set up .venv (first time) and open the course in JupyterLab (make lab EDITION=zh: 中文版)"
 	@echo "make test   set up .venv with the test extras and run the whole test suite"
 	@echo "make images regenerate images/ and images/zh/ (Chinese) from lstm_helpers (figures with alt text)"
 
@@ -30,10 +31,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 # Inside a container one is often root, which Jupyter refuses unless told.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# The server's root is the repository (the chapters link ../images/); it opens chapter 00.
+# The server's root is the repository (the chapters link ../images/); it opens chapter 00 of the edition.
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. \
-		--ServerApp.default_url=/lab/tree/notebooks/00_overview.ipynb $(ALLOW_ROOT)
+		--ServerApp.default_url=/lab/tree/notebooks/$(if $(filter zh,$(EDITION)),zh/)00_overview.ipynb $(ALLOW_ROOT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -17,8 +17,8 @@ is returned as it is when no fields are given, so write ``h_{t-1}`` there, ``h_{
 Chinese figures need a font with Chinese glyphs, which matplotlib's default (DejaVu Sans) lacks:
 ``set_language("zh")`` registers the subset of Noto Sans SC kept in ``lstm_helpers/fonts`` (SIL Open
 Font License: Chinese, Latin and Greek letters, digits) and puts it first in matplotlib's font families
-(mathtext does not fall back), DejaVu Sans second for the signs the subset leaves out (‖, ∂, →); ``set_language("en")`` restores the
-list it found.
+(mathtext does not fall back), DejaVu Sans second for the signs the subset leaves out (‖, ∂, →);
+``set_language("en")`` restores the families it found.
 """
 import tomllib
 from functools import lru_cache
@@ -51,8 +51,8 @@ def language():
 def set_language(lang):
     """Show every text of the package in ``lang`` ("en" or "zh") from now on.
 
-    For "zh" this also registers the course's Chinese font with matplotlib and puts it first in the
-    sans-serif family list, so that figures drawn afterwards can show Chinese.
+    For "zh" this also registers the course's Chinese font with matplotlib and puts it first in the font
+    families, so that figures drawn afterwards can show Chinese.
     """
     if lang not in LANGUAGES:
         raise ValueError(f'language must be one of {", ".join(map(repr, LANGUAGES))}; got {lang!r}')

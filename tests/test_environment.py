@@ -55,8 +55,9 @@ def test_pyproject_python_floor_admits_environment_python():
 
 
 def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "make lab" in readme and "make test" in readme
+    for name in ("README.md", "README.zh.md"):  # the Chinese README gives the same two commands
+        readme = (ROOT / name).read_text(encoding="utf-8")
+        assert "make lab" in readme and "make test" in readme, name
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
