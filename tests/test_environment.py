@@ -1,23 +1,22 @@
 """The project's set-up files agree with each other and with the README."""
 import re
-import sys
+import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import yaml
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from packaging.version import Version
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def pyproject_dependencies():
+def pyproject_dependencies(extra=None):
+    """{name: Requirement} of the package's dependencies, or of one of its extras."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return {Requirement(r).name.lower(): Requirement(r) for r in project["dependencies"]}
+    reqs = project["dependencies"] if extra is None else project["optional-dependencies"][extra]
+    return {Requirement(r).name.lower(): Requirement(r) for r in reqs}
 
 
 def conda_environment():
@@ -34,7 +33,7 @@ def conda_environment():
 
 def test_environment_yml_lists_the_same_packages_as_pyproject():
     env, pins, pip_section = conda_environment()
-    deps = pyproject_dependencies()
+    deps = pyproject_dependencies() | pyproject_dependencies("lab")  # the package and the server it runs in
     assert env["channels"] == ["conda-forge"]
     assert pip_section == ["-e ."], "the pip section installs the package itself"
     conda_only = {"python", "pip"}
@@ -45,6 +44,30 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
         assert re.fullmatch(r"\d+\.\d+", pin), f"{name}={pin}: pin a minor version, like {name}=1.2"
         assert req.specifier.contains(Version(pin + ".0")), f"{name}={pin} is outside pyproject's {req}"
     assert re.fullmatch(r"3\.\d+", pins["python"])
+
+
+# Jupyter servers and front ends: none may come with `pip install lstm_helpers` (on a hub, a per-user install
+# would put a second one in ~/.local that can shadow the hub's single-user server).
+SERVERS = {"jupyterlab", "notebook", "jupyter-server", "voila", "nbclassic", "jupyterhub", "jupyter",
+           "jupyter-server-proxy", "jupyterlab-server"}
+
+
+def test_installing_the_package_brings_no_jupyter_server():
+    assert not SERVERS & set(map(canonicalize_name, pyproject_dependencies())), "a server in the dependencies"
+    assert canonicalize_name("jupyterlab") in map(canonicalize_name, pyproject_dependencies("lab"))
+    # everything the package's own dependencies require, as installed here, all the way down
+    seen, todo = set(), [canonicalize_name(n) for n in pyproject_dependencies()]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for r in metadata.requires(name) or []:
+            req = Requirement(r)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(canonicalize_name(req.name))
+    assert "ipywidgets" in seen and "numpy" in seen
+    assert not SERVERS & seen, f"pip install lstm_helpers would bring {sorted(SERVERS & seen)}"
 
 
 def test_pyproject_python_floor_admits_environment_python():
