@@ -23,7 +23,7 @@ from .i18n import set_language, tr
 from .model import SequenceModel
 from .shapes import ShapeError
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["activations", "charlm", "frameworks", "gradcheck", "gru", "layers", "losses", "lstm", "model", "optim",
            "rnn", "shapes", "tasks", "train", "sigmoid", "SequenceModel", "ShapeError", "set_language", "tr"]

@@ -86,3 +86,18 @@ def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^lab:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
     assert "127.0.0.1" in makefile and "token=''" not in makefile and 'token=""' not in makefile
+
+
+def test_one_version_in_pyproject_package_citation_and_changelog():
+    """A class pins a version: pyproject, lstm_helpers.__version__, CITATION.cff and the changelog's newest
+    entry name the same one; LICENSE says what covers code, prose, data and the font."""
+    import lstm_helpers
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert lstm_helpers.__version__ == version
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert str(citation["version"]) == version and citation["cff-version"] == "1.2.0"
+    newest = re.search(r"^## (\S+)", (ROOT / "CHANGELOG.md").read_text(encoding="utf-8"), re.M).group(1)
+    assert newest == version, f"CHANGELOG.md's newest entry is {newest}, the package is {version}"
+    licence = " ".join((ROOT / "LICENSE").read_text(encoding="utf-8").split())
+    for part in ("MIT License", "CC BY 4.0", "SIL Open Font License", "CC BY-SA 4.0", "PSF License"):
+        assert part in licence, part
