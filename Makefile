@@ -1,10 +1,9 @@
-# The two commands of the README:
+# The two commands of the README, for those who have make; each calls course.py, which does the work
+# the same way on Windows, macOS and Linux (python course.py lab | test | images):
 #   make lab    set up .venv on first use and open the course in JupyterLab (EDITION=zh: the Chinese edition)
-#   make test   set up .venv with the test extras and run every test
+#   make test   set up .venv with the test extras and run every test (PYTEST_ARGS="..." go to pytest)
 PYTHON ?= python3
 EDITION ?= en
-VENV   := .venv
-BIN    := $(VENV)/bin
 
 .PHONY: lab test images help
 
@@ -13,32 +12,11 @@ help:
 	@echo "make test   set up .venv with the test extras and run the whole test suite"
 	@echo "make images regenerate images/ and images/zh/ (Chinese) from lstm_helpers (figures with alt text)"
 
-$(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); run: make PYTHON=python3.12 ...")'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+lab:
+	$(PYTHON) course.py lab --edition $(EDITION)
 
-# Stamps: reinstall only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[lab]'
-	@touch $@
+test:
+	$(PYTHON) course.py test $(PYTEST_ARGS)
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@touch $@
-
-# Jupyter's token authentication stays on: open the URL with ?token=... that it prints.
-# Inside a container one is often root, which Jupyter refuses unless told.
-ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
-
-# The server's root is the repository (the chapters link ../images/); it opens chapter 00 of the edition.
-lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. \
-		--ServerApp.default_url=/lab/tree/notebooks/$(if $(filter zh,$(EDITION)),zh/)00_overview.ipynb $(ALLOW_ROOT)
-
-test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
-
-images: $(VENV)/.installed
-	$(BIN)/python -m lstm_helpers.figures images
-	$(BIN)/python -m lstm_helpers.figures --lang zh images/zh
+images:
+	$(PYTHON) course.py images

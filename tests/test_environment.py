@@ -80,12 +80,31 @@ def test_pyproject_python_floor_admits_environment_python():
 def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():
     for name in ("README.md", "README.zh.md"):  # the Chinese README gives the same two commands
         readme = (ROOT / name).read_text(encoding="utf-8")
-        assert "make lab" in readme and "make test" in readme, name
+        assert "python course.py lab" in readme and "python course.py test" in readme, name
+        assert readme.index("python course.py lab") < readme.find("make lab"), f"{name}: the script is the first route"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "make test" in ci
+    assert "python3 course.py test" in ci
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^lab:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
-    assert "127.0.0.1" in makefile and "token=''" not in makefile and 'token=""' not in makefile
+    for target, call in (("lab", "course.py lab"), ("test", "course.py test"), ("images", "course.py images")):
+        assert re.search(rf"^{target}:\n\t\$\(PYTHON\) {call}", makefile, re.M), f"make {target} calls {call}"
+    script = (ROOT / "course.py").read_text(encoding="utf-8")
+    assert "127.0.0.1" in script and "token=''" not in script and 'token=""' not in script
+
+
+def test_the_set_up_script_runs_what_the_readme_says():
+    """course.py --dry-run prints its commands: the venv, the extras, the server on 127.0.0.1 at chapter 00."""
+    import subprocess
+    import sys
+    script = str(ROOT / "course.py")
+    out = subprocess.run([sys.executable, script, "--dry-run", "lab", "--edition", "zh"],
+                         capture_output=True, text=True, check=True).stdout
+    assert ("-m jupyterlab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. "
+            "--ServerApp.default_url=/lab/tree/notebooks/zh/00_overview.ipynb") in out
+    out = subprocess.run([sys.executable, script, "--dry-run", "test", "-k", "lstm", "-x"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1].endswith("-m pytest -k lstm -x")
+    bad = subprocess.run([sys.executable, script, "lab", "--nonsense"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "unrecognized arguments: --nonsense" in bad.stderr
 
 
 def test_one_version_in_pyproject_package_citation_and_changelog():
