@@ -3,6 +3,7 @@
     python course.py lab [--edition zh]    set up .venv on first use, then open the course in JupyterLab
     python course.py test [pytest options] set up .venv with the test extras, then run every test
     python course.py images                regenerate images/ and images/zh/
+    python course.py link --hub URL        print the nbgitpuller link that gives a class the course on a JupyterHub
 
 `make lab`, `make test` and `make images` call this script. A step is skipped when its stamp in .venv is newer
 than pyproject.toml (the set-up is done once); --dry-run prints the commands instead of running them.
@@ -10,9 +11,11 @@ JupyterLab listens on 127.0.0.1 only, with Jupyter's token authentication on.
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -20,6 +23,9 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMPS = {"lab": VENV / ".installed", "test": VENV / ".installed-test"}
 EXTRAS = {"lab": "lab", "test": "test"}  # pyproject's extras each step installs (test includes the server)
+# The proxy JupyterHub puts in front of the servers, for tests/test_hub.py; npm installs it into .venv/node.
+PROXY = ("configurable-http-proxy", "5")
+COURSE_DIR = "lstm-step-by-step"  # the folder an nbgitpuller link clones into each student's home
 
 
 def run(cmd, dry):
@@ -42,6 +48,38 @@ def set_up(extra, dry):
             stamp.touch()
 
 
+def set_up_proxy(dry):
+    """npm install configurable-http-proxy into .venv/node (once), if npm is there; the hub test needs it."""
+    npm = shutil.which("npm")
+    if npm is None:
+        print(f"npm not found: the JupyterHub test will be skipped (it needs {PROXY[0]} from npm)", flush=True)
+    elif not (VENV / "node" / "node_modules" / PROXY[0]).exists():
+        run([npm, "install", "--prefix", VENV / "node", "--no-audit", "--no-fund", "--loglevel=error",
+             f"{PROXY[0]}@{PROXY[1]}"], dry)
+
+
+def chapter_file(chapter, edition="en"):
+    """notebooks/NN_....ipynb (notebooks/zh/... for the Chinese edition) for a chapter number such as "07"."""
+    folder = "notebooks/zh" if edition == "zh" else "notebooks"
+    found = sorted((ROOT / folder).glob(f"{chapter}*.ipynb"))
+    if len(found) != 1:
+        sys.exit(f"--chapter {chapter!r}: expected one notebook in {folder}/ to start with it, found "
+                 f"{[p.name for p in found]}")
+    return f"{folder}/{found[0].name}"
+
+
+def nbgitpuller_link(hub, repo, ref="main", chapter="00", edition="en", folder=COURSE_DIR):
+    """The link a student clicks: log in to ``hub``, get (or update) ``repo`` at ``ref``, open the chapter.
+
+    nbgitpuller clones the repository into ~/<folder> on the first click and pulls on later ones, merging
+    without overwriting the student's own edits. deploy/jupyterhub/course_config.py sends every student
+    to the same place when they log in (the query is the same).
+    """
+    query = urlencode({"repo": repo, "branch": ref, "targetpath": folder,
+                       "urlpath": f"lab/tree/{folder}/{chapter_file(chapter, edition)}"})
+    return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+
+
 def lab_command(edition):
     first = "notebooks/zh/00_overview.ipynb" if edition == "zh" else "notebooks/00_overview.ipynb"
     # the server's root is the repository: the chapters show figures from ../images/
@@ -60,6 +98,13 @@ def main(argv=None):
     lab.add_argument("--edition", choices=("en", "zh"), default="en", help="en (default) or zh (中文版)")
     sub.add_parser("test", help="set up with the test extras, then run every test (more options go to pytest)")
     sub.add_parser("images", help="regenerate images/ and images/zh/")
+    link = sub.add_parser("link", help="print the nbgitpuller link for a class on a JupyterHub")
+    link.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.edu")
+    link.add_argument("--repo", help="the course's git URL (default: this clone's origin)")
+    link.add_argument("--ref", default="main", help="branch or tag to give the class (a tag such as v0.2.0 "
+                                                    "pins it to one version; default main)")
+    link.add_argument("--chapter", default="00", help="the chapter to open, e.g. 07 (default 00)")
+    link.add_argument("--edition", choices=("en", "zh"), default="en", help="en (default) or zh (中文版)")
     args, rest = parser.parse_known_args(argv)
     if rest and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
@@ -69,7 +114,14 @@ def main(argv=None):
     elif args.command == "test":
         set_up("lab", args.dry_run)
         set_up("test", args.dry_run)
+        set_up_proxy(args.dry_run)
         run([PYTHON, "-m", "pytest", *rest], args.dry_run)
+    elif args.command == "link":
+        repo = args.repo or subprocess.run(["git", "remote", "get-url", "origin"], cwd=ROOT, capture_output=True,
+                                           text=True).stdout.strip()
+        if not repo:
+            sys.exit("this clone has no origin remote: give the course's git URL with --repo")
+        print(nbgitpuller_link(args.hub, repo, args.ref, args.chapter, args.edition))
     else:
         set_up("lab", args.dry_run)
         run([PYTHON, "-m", "lstm_helpers.figures", "images"], args.dry_run)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import numpy as np
+import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
@@ -143,3 +145,46 @@ def execute(path, cell_timeout=300):
     """(nb, problems, seconds) of ``run`` without reading the globals back."""
     r = run(path, cell_timeout, probe=False)
     return r.nb, r.problems, r.seconds
+
+
+def timing(name):
+    """Wall-clock times (a chapter's "ms per update", "char_seconds") differ from run to run."""
+    return name == "ms" or name.endswith(("_ms", "seconds"))
+
+
+def plain(v):
+    """The numbers of a probe value (strings, which are the language's, and timings left out)."""
+    if isinstance(v, dict):
+        return {k: plain(e) for k, e in v.items() if not isinstance(e, str) and not timing(k)}
+    if isinstance(v, list):
+        return [plain(e) for e in v if not isinstance(e, str)]
+    return v
+
+
+def same(a, b, where="value"):
+    """Assert two probe values are equal: the same keys and lengths, floats to 1e-9 (NaN equals NaN)."""
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), f"{where}: keys differ"
+        for k in a:
+            same(a[k], b[k], f"{where}[{k!r}]")
+    elif isinstance(a, list):
+        assert len(a) == len(b), f"{where}: lengths differ"
+        try:
+            np.testing.assert_allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=1e-9,
+                                       err_msg=where)
+        except (ValueError, TypeError):
+            for k, (x, y) in enumerate(zip(a, b)):
+                same(x, y, f"{where}[{k}]")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert a == pytest.approx(b, rel=1e-9, abs=1e-12) or (a != a and b != b), f"{where}: {a} vs {b}"
+    else:
+        assert a == b, f"{where}: {a!r} vs {b!r}"
+
+
+def assert_same_numbers(a, b):
+    """Assert two runs' probe values hold the same numbers (their strings and timings left out)."""
+    a = {k: plain(v) for k, v in a.items() if not isinstance(v, str) and not timing(k)}
+    b = {k: plain(v) for k, v in b.items() if not isinstance(v, str) and not timing(k)}
+    assert a.keys() == b.keys(), f"globals differ: {sorted(a.keys() ^ b.keys())}"
+    for name in a:
+        same(a[name], b[name], name)

@@ -10,8 +10,8 @@ import json
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
+from notebook_runner import assert_same_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 EN = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -124,48 +124,11 @@ def test_every_link_and_image_resolves(path):
         assert all(t.startswith("../../images/zh/") for t in images), "the Chinese edition shows the Chinese figures"
 
 
-def timing(name):
-    """Wall-clock times (a chapter's "ms per update", "char_seconds") differ from run to run."""
-    return name == "ms" or name.endswith(("_ms", "seconds"))
-
-
-def plain(v):
-    """The numbers of a probe value (strings, which are the language's, and timings left out)."""
-    if isinstance(v, dict):
-        return {k: plain(e) for k, e in v.items() if not isinstance(e, str) and not timing(k)}
-    if isinstance(v, list):
-        return [plain(e) for e in v if not isinstance(e, str)]
-    return v
-
-
-def same(a, b, where="value"):
-    if isinstance(a, dict):
-        assert a.keys() == b.keys(), f"{where}: keys differ"
-        for k in a:
-            same(a[k], b[k], f"{where}[{k!r}]")
-    elif isinstance(a, list):
-        assert len(a) == len(b), f"{where}: lengths differ"
-        try:
-            np.testing.assert_allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=1e-9,
-                                       err_msg=where)
-        except (ValueError, TypeError):
-            for k, (x, y) in enumerate(zip(a, b)):
-                same(x, y, f"{where}[{k}]")
-    elif isinstance(a, float) and isinstance(b, float):
-        assert a == pytest.approx(b, rel=1e-9, abs=1e-12) or (a != a and b != b), f"{where}: {a} vs {b}"
-    else:
-        assert a == b, f"{where}: {a!r} vs {b!r}"
-
-
 @pytest.mark.parametrize("zh, en", PAIRS, ids=PAIR_IDS)
 def test_the_chinese_run_computes_what_the_english_run_computes(zh, en, notebook_run):
     ren, rzh = notebook_run(en), notebook_run(zh)
     assert not rzh.problems, "\n".join(rzh.problems)
-    a = {k: plain(v) for k, v in ren.values.items() if not isinstance(v, str) and not timing(k)}
-    b = {k: plain(v) for k, v in rzh.values.items() if not isinstance(v, str) and not timing(k)}
-    assert a.keys() == b.keys(), f"globals differ: {sorted(a.keys() ^ b.keys())}"
-    for name in a:
-        same(a[name], b[name], name)
+    assert_same_numbers(ren.values, rzh.values)
 
 
 def title(path):

@@ -107,6 +107,23 @@ def test_the_set_up_script_runs_what_the_readme_says():
     assert bad.returncode == 2 and "unrecognized arguments: --nonsense" in bad.stderr
 
 
+def test_the_link_command_prints_a_class_its_nbgitpuller_link():
+    """`python course.py link` gives the address an instructor hands out (tests/test_hub.py follows it)."""
+    import subprocess
+    import sys
+    script = str(ROOT / "course.py")
+    out = subprocess.run([sys.executable, script, "link", "--hub", "https://hub.example.edu/", "--repo",
+                          "https://git.example.edu/course.git", "--ref", "v0.2.0", "--chapter", "07", "--edition", "zh"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == (
+        "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgit.example.edu%2Fcourse.git"
+        "&branch=v0.2.0&targetpath=lstm-step-by-step"
+        "&urlpath=lab%2Ftree%2Flstm-step-by-step%2Fnotebooks%2Fzh%2F07_lstm_step_through.ipynb")
+    bad = subprocess.run([sys.executable, script, "link", "--hub", "https://h", "--repo", "r", "--chapter", "42"],
+                         capture_output=True, text=True)
+    assert bad.returncode != 0 and "--chapter '42': expected one notebook in notebooks/" in bad.stderr
+
+
 def test_one_version_in_pyproject_package_citation_and_changelog():
     """A class pins a version: pyproject, lstm_helpers.__version__, CITATION.cff and the changelog's newest
     entry name the same one; LICENSE says what covers code, prose, data and the font."""
