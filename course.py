@@ -26,6 +26,9 @@ EXTRAS = {"lab": "lab", "test": "test"}  # pyproject's extras each step installs
 # The proxy JupyterHub puts in front of the servers, for tests/test_hub.py; npm installs it into .venv/node.
 PROXY = ("configurable-http-proxy", "5")
 COURSE_DIR = "lstm-step-by-step"  # the folder an nbgitpuller link clones into each student's home
+# Voila's apps (/voila/render/... on the same server) load MathJax from a CDN unless the server's mathjax_url
+# is None; then they typeset with the MathJax JupyterLab bundles, which needs no internet.
+OFFLINE_MATH = '--ServerApp.tornado_settings={"mathjax_url": None, "mathjax_config": None}'
 
 
 def run(cmd, dry):
@@ -84,7 +87,7 @@ def lab_command(edition):
     first = "notebooks/zh/00_overview.ipynb" if edition == "zh" else "notebooks/00_overview.ipynb"
     # the server's root is the repository: the chapters show figures from ../images/
     cmd = [PYTHON, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", "--ServerApp.root_dir=.",
-           f"--ServerApp.default_url=/lab/tree/{first}"]
+           f"--ServerApp.default_url=/lab/tree/{first}", OFFLINE_MATH]
     if hasattr(os, "getuid") and os.getuid() == 0:
         cmd.append("--allow-root")  # inside a container one is often root, which Jupyter refuses unless told
     return cmd

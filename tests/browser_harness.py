@@ -32,6 +32,15 @@ def find_chromium():
     return None
 
 
+def course():
+    """The repository's course.py (the set-up script), as a module."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -39,12 +48,11 @@ def _free_port():
 
 
 @contextmanager
-def jupyterlab(timeout=90, voila=None):
-    """Start JupyterLab (which also serves Notebook 7) on a copy of notebooks/ and images/.
+def jupyterlab(timeout=90):
+    """Start JupyterLab (which also serves Notebook 7, and Voila's apps) on a copy of notebooks/ and images/.
 
     The copy keeps the repository's layout, so the chapters' ../images/ links resolve as they do
-    under `make lab`. With ``voila="name.ipynb"``, start Voila on that notebook instead.
-    Yields (base_url, token, root); notebooks are at notebooks/<name> under the root.
+    under `make lab`. Yields (base_url, token, root); notebooks are at notebooks/<name> under the root.
     """
     tmp = Path(tempfile.mkdtemp(prefix="lstm-browser-"))
     root = tmp / "course"
@@ -63,13 +71,9 @@ def jupyterlab(timeout=90, voila=None):
     port, token = _free_port(), os.urandom(16).hex()
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), JUPYTERLAB_SETTINGS_DIR=str(settings),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"))
-    if voila:
-        cmd = [sys.executable, "-m", "voila", str(root / "notebooks" / voila), "--no-browser", "--Voila.ip=127.0.0.1",
-               f"--port={port}", f"--token={token}", "--Voila.port_retries=0"]
-    else:
-        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               "--ServerApp.allow_root=True", f"--ServerApp.root_dir={root}"]
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+           "--ServerApp.allow_root=True", f"--ServerApp.root_dir={root}", course().OFFLINE_MATH]
     log = open(tmp / "server.log", "w")
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -77,7 +81,7 @@ def jupyterlab(timeout=90, voila=None):
         deadline = time.time() + timeout
         while True:
             try:
-                urllib.request.urlopen(f"{base}/{'' if voila else 'api/status'}?token={token}", timeout=10)
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=10)
                 break
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
@@ -137,6 +141,16 @@ def kernel_state(base, token, name):
     return None
 
 
+def shut_down_kernels(base, token):
+    """Shut down every kernel of the server (a closed Voila page may leave its kernel running)."""
+    for kernel in _api(base, token, "kernels"):
+        req = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}?token={token}", method="DELETE")
+        try:
+            urllib.request.urlopen(req, timeout=30).close()
+        except OSError:
+            pass  # it went on its own meanwhile
+
+
 def wait_until(condition, timeout_s, what, interval_s=0.25):
     """Poll ``condition()`` until it is true; a state wait, never a fixed sleep."""
     deadline = time.monotonic() + timeout_s
@@ -174,12 +188,19 @@ def open_and_run_all(page, base, token, name, ui="lab", timeout_ms=240_000):
     wait_until(lambda: kernel_state(base, token, name) == "idle", timeout_s, f"the kernel of {name} to finish")
 
 
-def open_voila(page, base, token, count, timeout_ms=120_000):
-    """Open the Voila app and wait until ``count`` explorers have rendered."""
-    page.goto(f"{base}/?token={token}")
-    page.wait_for_function("n => document.querySelectorAll('.jp-OutputArea-output .widget-slider').length > 0 && "
-                           "[...document.querySelectorAll('.jp-OutputArea-output')].filter("
-                           "o => o.querySelector('.widget-slider')).length >= n", arg=count, timeout=timeout_ms)
+def open_voila(page, base, token, name, widgets=0, timeout_ms=300_000):
+    """Open notebooks/<name> as a Voila app; wait until Voila has run every cell and ``widgets`` outputs
+    show a rendered widget (a headless run of the notebook says how many it displays).
+
+    The app is served by JupyterLab's server (Voila is one of its extensions), at the address README.md
+    gives: /voila/render/notebooks/<name>. Voila removes its "Executing k of n" spinner (#loading) when
+    the last cell has run; the widgets render after that.
+    """
+    page.goto(f"{base}/voila/render/notebooks/{name}?token={token}", timeout=timeout_ms)
+    page.wait_for_function("() => !document.getElementById('loading') && "
+                           "document.querySelector('.jp-OutputArea, .jp-MarkdownOutput') !== null", timeout=timeout_ms)
+    page.wait_for_function("n => [...document.querySelectorAll('.jp-OutputArea-output')].filter("
+                           "o => o.querySelector('.jupyter-widgets')).length >= n", arg=widgets, timeout=60_000)
 
 
 def explorer_outputs(page):

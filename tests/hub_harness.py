@@ -65,7 +65,12 @@ class Hub:
         def ready():
             user = self.request("GET", f"/hub/api/users/{name}")
             server = user.get("servers", {}).get("", {})
-            return server.get("ready") and not server.get("pending")
+            if not server.get("ready") or server.get("pending"):
+                return False
+            try:  # and the proxy routes to it (the hub may say ready a moment before)
+                return self.request("GET", f"/user/{name}/api/status", timeout=10) is not None
+            except urllib.error.HTTPError:
+                return False
         wait_until(ready, timeout_s, f"the server of {name} to be ready", interval_s=0.5)
 
     def stop_server(self, name, timeout_s=60):
@@ -97,7 +102,10 @@ class Hub:
 
         Returns the stream's events; the last one has phase "finished" or "error".
         """
-        resp = self.request("GET", f"/user/{name}/git-pull/api?{query}", timeout=timeout_s, raw=True)
+        try:
+            resp = self.request("GET", f"/user/{name}/git-pull/api?{query}", timeout=timeout_s, raw=True)
+        except urllib.error.HTTPError as exc:
+            raise RuntimeError(f"{name}'s git-pull: HTTP {exc.code}: {exc.read()[:500]!r}") from None
         events = []
         with resp:
             for line in resp:
@@ -136,7 +144,7 @@ c.Authenticator.allow_all = True
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = {str(home / "{username}")!r}
 c.Spawner.cmd = [{str(singleuser)!r}]
-c.Spawner.args = {["--allow-root"] if os.getuid() == 0 else []!r}
+c.Spawner.args = c.Spawner.args + {["--allow-root"] if os.getuid() == 0 else []!r}
 c.JupyterHub.services = [{{"name": "{SERVICE}", "api_token": "{token}"}}]
 c.JupyterHub.load_roles = [{{"name": "{SERVICE}", "services": ["{SERVICE}"],
                             "scopes": ["admin:users", "admin:servers", "access:servers"]}}]

@@ -1,7 +1,7 @@
 """Every notebook, in both editions, in a real JupyterLab in Chromium: Run All, every explorer renders, a
 key press moves a slider and changes what it shows, the page logs no errors, and in the Chinese edition
-Chromium draws every Chinese character of the outputs (no box). The widgets gallery also in Notebook 7,
-and in Voila in both editions, where the explorers must work the same.
+Chromium draws every Chinese character of the outputs (no box). Every notebook also as a Voila app, where
+the explorers must work the same and the figures must load; the widgets gallery also in Notebook 7.
 
 Skipped with a reason when no Chromium is installed, except under CI=true, where that is a failure
 (.ci/run installs Debian's chromium package).
@@ -114,17 +114,54 @@ def test_gallery_in_notebook7():
         run_in(page, base, token, GALLERY, "notebook7")
 
 
-@pytest.mark.parametrize("name", [GALLERY, f"zh/{GALLERY}"])
-def test_gallery_in_voila(name):
-    """The gallery as an app, in both editions: every explorer renders and answers its slider."""
-    with bh.jupyterlab(voila=name) as (base, token, _), bh.browser_page(CHROMIUM) as page:
-        try:
-            bh.open_voila(page, base, token, count=GALLERY_EXPLORERS)
-            assert explorers_work(page, name) == GALLERY_EXPLORERS
-            if name.startswith("zh/"):
-                checked, boxes = bh.cjk_boxes(page)
-                assert checked > 0 and not boxes, f"{name}: {checked} Chinese characters checked, boxes: {boxes}"
-        finally:
-            bh.ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(bh.ARTIFACTS / f"{name.removesuffix('.ipynb').replace('/', '-')}-voila.png"))
+@pytest.fixture(scope="module")
+def voila():
+    """A server of its own: the apps' kernels do not share a machine with the JupyterLab tests' kernels."""
+    with bh.jupyterlab() as server:
+        yield server
+
+
+def figures_shown(page):
+    """(figures the page's prose shows, of which decoded): the chapters' static images from images/."""
+    page.wait_for_function("() => [...document.querySelectorAll('.jp-MarkdownOutput img')].every(i => i.complete)",
+                           timeout=30_000)
+    return page.locator(".jp-MarkdownOutput img").evaluate_all(
+        "els => [els.length, els.filter(i => i.naturalWidth > 0).length]")
+
+
+def widget_outputs(run):
+    """How many outputs of a run display a widget."""
+    return sum("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+               for c in run.nb.cells for o in c.get("outputs", []))
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_in_voila(voila, name, notebook_run):
+    """Every chapter as an app, in both editions: Voila runs it without an error, its figures load from
+    images/, its equations are typeset, and every explorer renders and answers its slider (a key press
+    changes its picture)."""
+    base, token, _ = voila
+    try:
+        with bh.browser_page(CHROMIUM) as page:
+            try:
+                bh.open_voila(page, base, token, name, widgets=widget_outputs(notebook_run(ROOT / "notebooks" / name)))
+                text = page.inner_text("body")
+                assert "There was an error when executing cell" not in text, f"{name}: a cell failed in Voila"
+                refs = len(re.findall(r"\.\./images/[\w/.-]+\.png", (ROOT / "notebooks" / name).read_text("utf-8")))
+                assert figures_shown(page) == [refs, refs], f"{name}: of {refs} figures, these loaded"
+                page.wait_for_function("() => ![...document.querySelectorAll('.jp-MarkdownOutput')].some("
+                                       "m => m.innerText.includes('$'))", timeout=30_000)  # every equation typeset
+                n = explorers_work(page, name)
+                assert n > 0 or not code_mentions_widgets(name), f"{name}: its explorers did not render"
+                if name.endswith(GALLERY):
+                    assert n == GALLERY_EXPLORERS
+                if name.startswith("zh/"):
+                    checked, boxes = bh.cjk_boxes(page)
+                    assert checked > 0 or n == 0, f"{name}: no Chinese text in its outputs"
+                    assert not boxes, f"{name}: the browser drew these characters as boxes: {boxes}"
+            finally:
+                bh.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(bh.ARTIFACTS / f"{name.removesuffix('.ipynb').replace('/', '-')}-voila.png"))
         no_errors(page)
+    finally:
+        bh.shut_down_kernels(base, token)  # a closed Voila page may leave its kernel running

@@ -124,6 +124,33 @@ def test_the_link_command_prints_a_class_its_nbgitpuller_link():
     assert bad.returncode != 0 and "--chapter '42': expected one notebook in notebooks/" in bad.stderr
 
 
+def study_minutes(path):
+    """README's estimate of a chapter's time: prose at 100 words a minute, 10 min per exercise, 3 per
+    prediction (exercises.check("predict_...")), rounded to 5 minutes."""
+    import json
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    prose = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    checked = set(re.findall(r'check\(\s*"(\w+)"', code))
+    predictions = sum(name.startswith("predict") for name in checked)
+    minutes = len(re.findall(r"[A-Za-z]+", prose)) / 100 + 10 * (len(checked) - predictions) + 3 * predictions
+    return 5 * round(minutes / 5)
+
+
+def test_the_chapter_tables_give_each_chapters_estimated_time():
+    for name, time in (("README.md", r"about (\d+) min"), ("README.zh.md", r"约 (\d+) 分钟")):
+        rows = re.findall(r"^\| (?:\d\d|–) \| \[[^]]*\]\(notebooks/(?:zh/)?([\w.]+\.ipynb)\).*\| " + time + r" \|$",
+                          (ROOT / name).read_text(encoding="utf-8"), re.M)
+        assert len(rows) == len(list((ROOT / "notebooks").glob("*.ipynb"))), f"{name}: a time for every notebook"
+        for notebook, minutes in rows:
+            assert int(minutes) == study_minutes(ROOT / "notebooks" / notebook), f"{name}: {notebook}"
+    total = sum(study_minutes(p) for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    assert round(total / 60) == 11, "README: the eleven chapters come to about 11 hours"
+    first = [study_minutes(p) for p in sorted((ROOT / "notebooks").glob("0[0-7]*.ipynb"))]
+    assert max(first) <= 60 and study_minutes(next((ROOT / "notebooks").glob("08*.ipynb"))) <= 120, \
+        "README: a two-hour session fits two of chapters 00-07, or chapter 08 alone"
+
+
 def test_one_version_in_pyproject_package_citation_and_changelog():
     """A class pins a version: pyproject, lstm_helpers.__version__, CITATION.cff and the changelog's newest
     entry name the same one; LICENSE says what covers code, prose, data and the font."""
@@ -134,6 +161,13 @@ def test_one_version_in_pyproject_package_citation_and_changelog():
     assert str(citation["version"]) == version and citation["cff-version"] == "1.2.0"
     newest = re.search(r"^## (\S+)", (ROOT / "CHANGELOG.md").read_text(encoding="utf-8"), re.M).group(1)
     assert newest == version, f"CHANGELOG.md's newest entry is {newest}, the package is {version}"
+    released = re.findall(r"^## (\S+) \((\d{4}-\d\d-\d\d)\)", (ROOT / "CHANGELOG.md").read_text(encoding="utf-8"), re.M)
+    assert released, "CHANGELOG.md dates each released version: ## 0.1.0 (2026-11-30)"
+    import subprocess
+    tags = subprocess.run(["git", "-C", str(ROOT), "tag", "--list", "v*"], capture_output=True, text=True).stdout.split()
+    if tags:  # a clone with its tags (a shallow clone or a download has none)
+        missing = [v for v, _ in released if f"v{v}" not in tags]
+        assert not missing, f"released versions without a git tag v<version>: {missing}"
     licence = " ".join((ROOT / "LICENSE").read_text(encoding="utf-8").split())
     for part in ("MIT License", "CC BY 4.0", "SIL Open Font License", "CC BY-SA 4.0", "PSF License"):
         assert part in licence, part

@@ -32,14 +32,7 @@ STUDENTS = ("ada", "bo", "chen")
 CHAPTER = "05"  # the input gate: explorers, figures and a few seconds of numbers
 
 
-def _course():
-    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-course = _course()
+course = bh.course()
 
 
 def _missing():
@@ -131,13 +124,16 @@ def test_an_update_arrives_and_the_students_edit_stays(hub, upstream):
     mine = hub.home / name / chapter()
     if not mine.exists():
         assert hub.git_pull(name, link_query(upstream))[-1]["phase"] == "finished"
-    # the student writes an answer into the chapter ...
+    # the student writes an answer into the chapter's last cell ...
     nb = nbformat.read(mine, as_version=4)
-    nb.cells.append(nbformat.v4.new_markdown_cell("My answer: the input gate decides how much is written."))
+    nb.cells[-1].source += "\n\nMy answer: the input gate decides how much is written."
     nbformat.write(nb, mine)
-    # ... while the instructor changes the same notebook and adds a file
+    gone = hub.home / name / course.COURSE_DIR / course.chapter_file("06")
+    gone.unlink()  # ... and deletes another chapter by mistake,
+    # while the instructor changes that same cell, puts an announcement at the top and adds a file
     theirs = path / course.chapter_file(CHAPTER)
     nb = nbformat.read(theirs, as_version=4)
+    nb.cells[-1].source += "\n\nCorrection: the last sentence is wrong."
     nb.cells.insert(1, nbformat.v4.new_markdown_cell("Announcement: office hours are on Friday."))
     nbformat.write(nb, theirs)
     (path / "notebooks" / "week2.md").write_text("Week 2: chapters 03 to 05.\n")
@@ -147,7 +143,11 @@ def test_an_update_arrives_and_the_students_edit_stays(hub, upstream):
     events = hub.git_pull(name, link_query(upstream))
     assert events[-1]["phase"] == "finished", events[-3:]
     assert (hub.home / name / course.COURSE_DIR / "notebooks" / "week2.md").exists(), "the update arrived"
-    assert "My answer: the input gate" in mine.read_text(), "the student's edit is kept"
+    merged = nbformat.read(mine, as_version=4)  # still a valid notebook
+    last = merged.cells[-1].source
+    assert "My answer: the input gate" in last and "Correction" not in last, "the student's version of a cell wins"
+    assert merged.cells[1].source.startswith("Announcement"), "the rest of the instructor's change arrived"
+    assert gone.exists(), "a deleted file comes back"
 
 
 def test_a_student_logs_in_in_the_browser_and_lands_on_the_chapter(hub, upstream):
@@ -168,3 +168,39 @@ def test_a_student_logs_in_in_the_browser_and_lands_on_the_chapter(hub, upstream
         title = page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel").inner_text()
         assert title == Path(course.chapter_file(CHAPTER)).name
         page.screenshot(path=str(bh.ARTIFACTS / "hub-student-lands-on-chapter.png"))
+
+
+def course_settings(env):
+    """The settings deploy/jupyterhub/course_config.py makes, loaded as JupyterHub loads it."""
+    from traitlets.config import Config
+    config = Config()
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        exec(hh.COURSE_CONFIG.read_text(encoding="utf-8"), {"get_config": lambda: config})
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return config
+
+
+def test_the_kubernetes_values_say_what_course_config_says():
+    import tomllib
+
+    import yaml
+    values = yaml.safe_load((ROOT / "deploy" / "jupyterhub" / "z2jh" / "config.yaml").read_text(encoding="utf-8"))
+    user = values["singleuser"]
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert user["image"]["tag"] == f"v{version}", "the image is tagged with the course's version"
+    spawner = course_settings({"LSTM_COURSE_REPO": "https://github.com/OWNER/lstm-step-by-step",
+                               "LSTM_COURSE_REF": f"v{version}"}).Spawner
+    assert urlsplit(user["defaultUrl"]).path == urlsplit(spawner.default_url).path == "/git-pull"
+    assert parse_qs(urlsplit(user["defaultUrl"]).query) == parse_qs(urlsplit(spawner.default_url).query), \
+        "the same link, pinned to the image's version"
+    assert (user["memory"]["guarantee"], user["memory"]["limit"]) == (spawner.mem_guarantee, spawner.mem_limit)
+    assert (user["cpu"]["guarantee"], user["cpu"]["limit"]) == (spawner.cpu_guarantee, spawner.cpu_limit)
+    assert user["startTimeout"] == spawner.start_timeout
+    assert values["hub"]["config"]["KubeSpawner"]["args"] == spawner.args

@@ -24,7 +24,12 @@ c.Spawner.default_url = "/git-pull?" + urlencode({
     "urlpath": f"lab/tree/{COURSE_DIR}/{FIRST_CHAPTER}",
 })
 
-# One student: a JupyterLab server (about 110 MB) and a kernel per open chapter (230 MB at most, chapter 07).
+# Voila's apps (a chapter without its code, at /user/<name>/voila/render/...) typeset the equations with
+# the MathJax JupyterLab bundles, not one from a CDN, so they work on a hub without internet too.
+c.Spawner.args = ['--ServerApp.tornado_settings={"mathjax_url": None, "mathjax_config": None}']
+
+# One student: a JupyterLab server (147 MB) and a kernel per open chapter (234 MB at most, chapter 07), as
+# measured by benchmarks/hub_class.py.
 c.Spawner.mem_guarantee = "512M"
 c.Spawner.mem_limit = "1G"
 # The chapters compute on one core; with half a core each while the whole class runs at once, a chapter
