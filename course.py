@@ -45,8 +45,11 @@ def set_up(extra, dry):
         run([sys.executable, "-m", "venv", VENV], dry)
         run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], dry)
     stamp = STAMPS[extra]
-    if not stamp.exists() or stamp.stat().st_mtime < (ROOT / "pyproject.toml").stat().st_mtime:
-        run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{EXTRAS[extra]}]"], dry)
+    newest = max((ROOT / f).stat().st_mtime for f in ("pyproject.toml", "instructor/pyproject.toml"))
+    if not stamp.exists() or stamp.stat().st_mtime < newest:
+        # the course and, on one's own machine, the exercises' model answers (instructor/: not in the
+        # student package, which a class's hub installs)
+        run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{EXTRAS[extra]}]", "-e", "./instructor"], dry)
         if not dry:
             stamp.touch()
 

@@ -103,7 +103,7 @@ def test_the_chaining_cell_waits_for_the_reader_then_agrees_with_lstm_backward(c
     from lstm_helpers import tr
     scope = {"np": np, "lstm": lstm, "gradcheck": gradcheck, "exercises": ex, "tr": tr}
     _exec(ch.cell("08-36").source, scope)  # the LSTM run the chain is compared on
-    _exec(ex.EXERCISES["lstm_step_backward"].solution, scope)
+    _exec(ex.model_answer("lstm_step_backward"), scope)
     assert ex.check("lstm_step_backward", scope["lstm_step_backward"])
     printed = _exec(ch.cell("08-38").source, scope)
     chained = scope["chained"]

@@ -70,6 +70,28 @@ def test_installing_the_package_brings_no_jupyter_server():
     assert not SERVERS & seen, f"pip install lstm_helpers would bring {sorted(SERVERS & seen)}"
 
 
+def test_the_student_package_holds_no_model_answer(tmp_path):
+    """What `pip install .` installs (the wheel of lstm_helpers) contains none of the exercises' answers;
+    they are in instructor/ (lstm_course_instructor), which a class's install leaves out."""
+    import subprocess
+    import sys
+    import zipfile
+    from lstm_course_instructor import SOLUTIONS
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    wheel, = tmp_path.glob("lstm_helpers-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+        text = "\n".join(z.read(n).decode("utf-8", "replace") for n in names if n.endswith((".py", ".toml", ".txt")))
+    assert not [n for n in names if "instructor" in n], "the instructor's package is not in the wheel"
+    # each written function's longest line is distinctive. (A prediction's value and the labels of
+    # sequence_shapes are what the self-check compares with, so the checker has them: issue 16 remains.)
+    written = {name: answer for name, answer in SOLUTIONS.items() if "def " in answer}
+    assert len(written) >= 25
+    leaked = [name for name, answer in written.items() if max(answer.splitlines(), key=len).strip() in text]
+    assert not leaked, f"model answers in the student package: {leaked}"
+
+
 def test_pyproject_python_floor_admits_environment_python():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     _, pins, _ = conda_environment()
@@ -157,6 +179,9 @@ def test_one_version_in_pyproject_package_citation_and_changelog():
     import lstm_helpers
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     assert lstm_helpers.__version__ == version
+    import lstm_course_instructor
+    instructor = tomllib.loads((ROOT / "instructor" / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert instructor["version"] == lstm_course_instructor.__version__ == version, "the answers go with their version"
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert str(citation["version"]) == version and citation["cff-version"] == "1.2.0"
     newest = re.search(r"^## (\S+)", (ROOT / "CHANGELOG.md").read_text(encoding="utf-8"), re.M).group(1)

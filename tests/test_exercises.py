@@ -34,7 +34,7 @@ def assert_wrong(name, answer, *fragments):
 def solution_answer(name):
     """The model solution of an exercise, as the object a student would pass."""
     scope = {"np": np}
-    exec(ex.EXERCISES[name].solution, scope)
+    exec(ex.model_answer(name), scope)
     if name == "sequence_shapes":
         return scope["answer"]
     if "prediction" in scope:
@@ -235,9 +235,17 @@ def test_result_display_hint_and_solution(capsys):
     assert "💡" in out and "def apply_gate" in out
 
 
-def test_the_solutions_are_reachable_by_index_as_before():
-    """tests/test_chapter00_claims.py reads EXERCISES[name][2], the solution's text."""
-    assert ex.EXERCISES["sequence_shapes"][2] == ex.EXERCISES["sequence_shapes"].solution
+def test_without_the_instructors_package_the_answers_are_withheld(monkeypatch, capsys):
+    """A class's install (the student package alone) prints no model answer; hints still work."""
+    import sys
+    assert set(ex.EXERCISES) == set(__import__("lstm_course_instructor").SOLUTIONS), "an answer for every exercise"
+    monkeypatch.setitem(sys.modules, "lstm_course_instructor.solutions", None)  # import fails, as if not installed
+    assert ex.model_answer("apply_gate") is None
+    ex.solution("apply_gate")
+    ex.hint("apply_gate")
+    out = capsys.readouterr().out
+    assert "not part of this install" in out and 'exercises.hint("apply_gate")' in out and "💡" in out
+    assert "def apply_gate" not in out
 
 
 def test_the_wrong_answers_the_review_found_accepted_are_now_wrong():

@@ -110,7 +110,7 @@ def test_reasonable_variants_of_correct_answers_pass():
 def test_the_kernel_gives_tensorflows_pre_activation():
     """concat([x_t, h_prev], 1) @ kernel (TensorFlow 1's BasicRNNCell) equals our [h_prev, x_t] @ W.T."""
     scope = {"np": np}
-    exec(ex.EXERCISES["to_input_first"].solution, scope)
+    exec(ex.model_answer("to_input_first"), scope)
     rng = np.random.default_rng(3)
     B, D, H = 4, 3, 5
     W, x, h = rng.standard_normal((H, H + D)), rng.standard_normal((B, D)), rng.standard_normal((B, H))

@@ -110,12 +110,23 @@ def hint(name):
     print(f"💡 {text(EXERCISES[name].hint)}")
 
 
+def model_answer(name):
+    """The model answer's text, or None where the instructor's package (lstm_course_instructor) is not
+    installed: the student package holds no answers."""
+    try:
+        from lstm_course_instructor.solutions import SOLUTIONS
+    except ImportError:
+        return None
+    return SOLUTIONS.get(name)
+
+
 def solution(name):
-    """Print the model solution (try first: check tells you what differs)."""
+    """Print the model solution (try first: check tells you what differs), where the answers are installed."""
     if not isinstance(name, str) or name not in EXERCISES:
         print(tr("exercises.no_such_exercise", name=repr(name), names=list(EXERCISES)))
         return
-    print(EXERCISES[name].solution)
+    answer = model_answer(name)
+    print(answer if answer is not None else tr("exercises.solution_withheld", hint=_hint_call(name)))
 
 
-__all__ = ["EXERCISES", "Result", "check", "hint", "solution"]
+__all__ = ["EXERCISES", "Result", "check", "hint", "model_answer", "solution"]

@@ -124,27 +124,14 @@ EXERCISES = {
     "sequence_shapes": Exercise(
         check_sequence_shapes,
         "ex00.sequence_shapes_hint",
-        'answer = {"part-of-speech tagging": "many-to-many (aligned)",\n'
-        '          "summarising a news article": "many-to-many (unaligned)",\n'
-        '          "the genre of a song": "many-to-one",\n'
-        '          "a melody from one mood": "one-to-many",\n'
-        '          "the price of a house": "one-to-one",\n'
-        '          "text-to-speech": "many-to-many (unaligned)",\n'
-        '          "tomorrow\'s temperature": "many-to-one",\n'
-        '          "an abnormal heartbeat, second by second": "many-to-many (aligned)"}',
         returns="ex00.sequence_shapes_returns"),
     "door_open": Exercise(
         check_door_open,
         "ex00.door_open_hint",
-        "def door_open(events):\n    state, out = 0, []\n    for e in events:\n"
-        "        if e == 1:\n            state = 1      # write\n"
-        "        elif e == -1:\n            state = 0      # erase\n"
-        "        out.append(state)\n    return np.array(out)",
         call="door_open(events)",
         returns="ex00.door_open_returns"),
     "predict_state_size": Exercise(
         check_predict_state_size,
         "ex00.predict_state_size_hint",
-        "prediction = 1",
         returns="exercises.returns_prediction"),
 }

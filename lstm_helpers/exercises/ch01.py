@@ -123,38 +123,22 @@ EXERCISES = {
     "rnn_forward": Exercise(
         check_rnn_forward,
         "ex01.rnn_forward_hint",
-        "def rnn_forward(W, b, xs, h0):\n"
-        "    B, T, D = xs.shape\n"
-        "    h, hs = h0, []\n"
-        "    for t in range(1, T + 1):\n"
-        "        hx = np.concatenate([h, xs[:, t - 1]], axis=1)  # (B, H+D): hidden state first\n"
-        "        h = np.tanh(hx @ W.T + b)                        # h_t, (B, H)\n"
-        "        hs.append(h)\n"
-        "    return np.stack(hs, axis=1)                          # (B, T, H)",
         call="rnn_forward(W, b, xs, h0)",
         returns="ex01.rnn_forward_returns",
         guarded=("rnn.step", "rnn.forward")),
     "stacked_rnn_param_count": Exercise(
         check_stacked_rnn_param_count,
         "ex01.stacked_rnn_param_count_hint",
-        "def stacked_rnn_param_count(D, H, L):\n"
-        "    first = H * (H + D) + H          # reads x_t: D inputs\n"
-        "    above = H * (H + H) + H          # reads the h_t of the layer below: H inputs\n"
-        "    return first + (L - 1) * above",
         call="stacked_rnn_param_count(D, H, L)",
         returns="ex01.returns_whole_number",
         guarded=("rnn.init_params",)),
     "to_input_first": Exercise(
         check_to_input_first,
         "ex01.to_input_first_hint",
-        "def to_input_first(W, H):\n"
-        "    W_h, W_x = W[:, :H], W[:, H:]                   # (H, H), (H, D)\n"
-        "    return np.concatenate([W_x, W_h], axis=1).T     # (D + H, H)",
         call="to_input_first(W, H)",
         returns="ex01.to_input_first_returns"),
     "predict_h_shape": Exercise(
         check_predict_h_shape,
         "ex01.predict_h_shape_hint",
-        "prediction = (4, 7, 5)",
         returns="ex01.predict_h_shape_returns"),
 }

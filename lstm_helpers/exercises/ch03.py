@@ -58,20 +58,17 @@ EXERCISES = {
     "apply_gate": Exercise(
         check_apply_gate,
         "ex03.apply_gate_hint",
-        "def apply_gate(v, z):\n    return 1 / (1 + np.exp(-z)) * v",
         call="apply_gate(v, z)",
         returns="ex03.apply_gate_returns",
         guarded=("lstm.step", "lstm.forward")),
     "cell_update": Exercise(
         check_cell_update,
         "ex03.cell_update_hint",
-        "def cell_update(f, i, g, c_prev):\n    return f * c_prev + i * g",
         call="cell_update(f, i, g, c_prev)",
         returns="ex03.cell_update_returns",
         guarded=("lstm.step", "lstm.forward")),
     "predict_conveyor": Exercise(
         check_predict_conveyor,
         "ex03.predict_conveyor_hint",
-        "prediction = 0.7 * 0.99 ** 50  # 0.42: even f = 0.99 loses nearly 40 % of C_0 over 50 steps",
         returns="exercises.returns_prediction"),
 }

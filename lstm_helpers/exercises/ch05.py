@@ -91,32 +91,17 @@ EXERCISES = {
     "written": Exercise(
         check_written,
         "ex05.written_hint",
-        "def written(W, b, x_t, h_prev):\n"
-        "    H = h_prev.shape[1]\n"
-        "    hx = np.concatenate([h_prev, x_t], axis=1)      # (B, H + D)\n"
-        "    z = hx @ W.T + b                                 # (B, 2H): the input gate's H, then the candidate's H\n"
-        "    i_t = 1 / (1 + np.exp(-z[:, :H]))               # (B, H), in (0, 1)\n"
-        "    g_t = np.tanh(z[:, H:])                          # (B, H), in (-1, 1)\n"
-        "    return i_t * g_t                                 # (B, H)",
         call="written(W, b, x_t, h_prev)",
         returns="ex05.written_returns",
         guarded=("lstm.step", "lstm.forward")),
     "cell_state": Exercise(
         check_cell_state,
         "ex05.cell_state_hint",
-        "def cell_state(p, x_t, h_prev, c_prev):\n"
-        "    hx = np.concatenate([h_prev, x_t], axis=1)                # (B, H + D)\n"
-        "    sigmoid = lambda z: 1 / (1 + np.exp(-z))\n"
-        "    f = sigmoid(hx @ p[\"W_f\"].T + p[\"b_f\"])\n"
-        "    i = sigmoid(hx @ p[\"W_i\"].T + p[\"b_i\"])\n"
-        "    g = np.tanh(hx @ p[\"W_c\"].T + p[\"b_c\"])\n"
-        "    return f * c_prev + i * g                                   # (B, H)",
         call="cell_state(p, x_t, h_prev, c_prev)",
         returns="ex05.cell_state_returns",
         guarded=("lstm.step", "lstm.forward")),
     "predict_accumulate": Exercise(
         check_predict_accumulate,
         "ex05.predict_accumulate_hint",
-        "prediction = 2.0",
         returns="exercises.returns_prediction"),
 }

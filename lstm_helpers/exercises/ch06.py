@@ -198,44 +198,23 @@ EXERCISES = {
     "hidden_states": Exercise(
         check_hidden_states,
         "ex06.hint_hidden_states",
-        "def hidden_states(W_o, b_o, xs, h0, cs):\n"
-        "    h, hs = h0, []\n"
-        "    for t in range(xs.shape[1]):                                # row t is step t + 1\n"
-        "        hx = np.concatenate([h, xs[:, t]], axis=1)              # (B, H + D)\n"
-        "        o = 1 / (1 + np.exp(-(hx @ W_o.T + b_o)))               # (B, H)\n"
-        "        h = o * np.tanh(cs[:, t])                               # (B, H), fed back\n"
-        "        hs.append(h)\n"
-        "    return np.stack(hs, axis=1)                                 # (B, T, H)",
         call="hidden_states(W_o, b_o, xs, h0, cs)",
         returns="ex06.returns_hidden_states",
         guarded=("lstm.step", "lstm.forward")),
     "lstm_step_fused": Exercise(
         check_lstm_step_fused,
         "ex06.hint_lstm_step_fused",
-        "def lstm_step_fused(W, b, x_t, h_prev, c_prev):\n"
-        "    H = h_prev.shape[1]\n"
-        "    z = np.concatenate([h_prev, x_t], axis=1) @ W.T + b   # (B, 4H): one matrix product\n"
-        "    sigmoid = lambda a: 1 / (1 + np.exp(-a))\n"
-        "    f, i, o = sigmoid(z[:, :H]), sigmoid(z[:, H:2 * H]), sigmoid(z[:, 2 * H:3 * H])  # (B, H) each\n"
-        "    g = np.tanh(z[:, 3 * H:])                              # (B, H), the candidate\n"
-        "    c_t = f * c_prev + i * g\n"
-        "    return o * np.tanh(c_t), c_t",
         call="lstm_step_fused(W, b, x_t, h_prev, c_prev)",
         returns="ex06.returns_lstm_step_fused",
         guarded=("lstm.step", "lstm.forward")),
     "pytorch_lstm_param_count": Exercise(
         check_pytorch_lstm_param_count,
         "ex06.hint_pytorch_lstm_param_count",
-        "def pytorch_lstm_param_count(D, H, L):\n"
-        "    first = 4 * (H * (D + H) + 2 * H)       # reads x_t: D inputs\n"
-        "    above = 4 * (H * (H + H) + 2 * H)       # reads the h_t of the layer below: H inputs\n"
-        "    return first + (L - 1) * above",
         call="pytorch_lstm_param_count(D, H, L)",
         returns="ex06.returns_count",
         guarded=("lstm.init_params",)),
     "predict_h": Exercise(
         check_predict_h,
         "ex06.hint_predict_h",
-        "prediction = 0.5",
         returns="ex06.returns_prediction"),
 }

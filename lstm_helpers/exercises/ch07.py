@@ -89,12 +89,6 @@ EXERCISES = {
     "cell_path_gradient": Exercise(
         check_cell_path_gradient,
         "ex07.hint_cell_path_gradient",
-        "def cell_path_gradient(f):\n"
-        "    T, H = f.shape\n"
-        "    out = np.ones((T, H))           # row t - 1 holds dC_T/dC_t; row T - 1 is 1\n"
-        "    for t in range(T - 1, 0, -1):   # steps t = T - 1, ..., 1\n"
-        "        out[t - 1] = out[t] * f[t]  # dC_T/dC_t = dC_T/dC_(t+1) * f_(t+1), f_(t+1) = f[t]\n"
-        "    return out",
         call="cell_path_gradient(f)",
         returns="ex07.returns_cell_path_gradient",
         guarded=("lstm.step", "lstm.forward", "lstm.backward", "gradflow.state_jacobians",
@@ -102,20 +96,11 @@ EXERCISES = {
     "from_pytorch": Exercise(
         check_from_pytorch,
         "ex07.hint_from_pytorch",
-        "def from_pytorch(state):\n"
-        "    W = np.concatenate([state[\"weight_hh_l0\"], state[\"weight_ih_l0\"]], axis=1)  # (4H, H + D)\n"
-        "    b = state[\"bias_ih_l0\"] + state[\"bias_hh_l0\"]                               # (4H,)\n"
-        "    H = W.shape[0] // 4\n"
-        "    p = {}\n"
-        "    for k, g in enumerate([\"i\", \"f\", \"c\", \"o\"]):  # PyTorch's order; its g is our c\n"
-        "        p[\"W_\" + g], p[\"b_\" + g] = W[k * H:(k + 1) * H], b[k * H:(k + 1) * H]  # (H, H + D), (H,)\n"
-        "    return p",
         call="from_pytorch(state)",
         returns="ex07.returns_from_pytorch",
         guarded=("frameworks.from_pytorch", "frameworks.to_pytorch")),
     "predict_winner": Exercise(
         check_predict_winner,
         "ex07.hint_predict_winner",
-        'prediction = "LSTM"',
         returns="ex07.returns_predict_winner"),
 }

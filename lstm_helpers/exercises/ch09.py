@@ -349,42 +349,18 @@ EXERCISES = {
     "gru_step": Exercise(
         check_gru_step,
         "ex09.hint_gru_step",
-        "def gru_step(q, x_t, h_prev):\n"
-        "    hx = np.concatenate([h_prev, x_t], axis=1)                 # (B, H + D)\n"
-        "    z = 1 / (1 + np.exp(-(hx @ q[\"W_z\"].T + q[\"b_z\"])))        # (B, H) update gate\n"
-        "    r = 1 / (1 + np.exp(-(hx @ q[\"W_r\"].T + q[\"b_r\"])))        # (B, H) reset gate\n"
-        "    rhx = np.concatenate([r * h_prev, x_t], axis=1)            # (B, H + D)\n"
-        "    n = np.tanh(rhx @ q[\"W_n\"].T + q[\"b_n\"])                   # (B, H) candidate\n"
-        "    return z * h_prev + (1 - z) * n                            # (B, H)",
         call="gru_step(q, x_t, h_prev)",
         returns="ex09.returns_gru_step",
         guarded=("gru.step", "gru.forward")),
     "gru_from_pytorch": Exercise(
         check_gru_from_pytorch,
         "ex09.hint_gru_from_pytorch",
-        "def gru_from_pytorch(state):\n"
-        "    W = np.concatenate([state[\"weight_hh_l0\"], state[\"weight_ih_l0\"]], axis=1)  # (3H, H + D)\n"
-        "    b_ih, b_hh = state[\"bias_ih_l0\"], state[\"bias_hh_l0\"]                         # (3H,) each\n"
-        "    H = W.shape[0] // 3\n"
-        "    q = {}\n"
-        "    for k, g in enumerate([\"r\", \"z\", \"n\"]):                   # PyTorch's order\n"
-        "        q[\"W_\" + g] = W[k * H:(k + 1) * H]                      # (H, H + D)\n"
-        "        q[\"b_\" + g] = b_ih[k * H:(k + 1) * H]                   # (H,)\n"
-        "    q[\"b_r\"] = q[\"b_r\"] + b_hh[:H]                             # r and z: the two biases add up\n"
-        "    q[\"b_z\"] = q[\"b_z\"] + b_hh[H:2 * H]\n"
-        "    q[\"b_hn\"] = b_hh[2 * H:]                                    # (H,) multiplied by r: kept apart\n"
-        "    return q",
         call="gru_from_pytorch(state)",
         returns="ex09.returns_gru_from_pytorch",
         guarded=("frameworks.from_pytorch_gru", "frameworks.to_pytorch_gru")),
     "bidirectional_summary": Exercise(
         check_bidirectional_summary,
         "ex09.hint_bidirectional_summary",
-        "def bidirectional_summary(out):\n"
-        "    H = out.shape[2] // 2\n"
-        "    forward_last = out[:, -1, :H]    # (B, H): the forward direction after x_1 ... x_T\n"
-        "    backward_last = out[:, 0, H:]    # (B, H): the backward direction after x_T ... x_1\n"
-        "    return np.concatenate([forward_last, backward_last], axis=1)  # (B, 2H)",
         call="bidirectional_summary(out)",
         returns="ex09.returns_bidirectional_summary"),
 }

@@ -248,31 +248,16 @@ EXERCISES = {
     "padding_mask": Exercise(
         check_padding_mask,
         "ex10.hint_padding_mask",
-        "def padding_mask(lengths, T):\n"
-        "    lengths = np.asarray(lengths)               # (B,) ints; a list works too\n"
-        "    steps = np.arange(T)                        # (T,): t = 0 ... T - 1\n"
-        "    real = steps[None, :] < lengths[:, None]    # (B, T): True at the real steps\n"
-        "    return real.astype(float)                   # (B, T): 1.0 real, 0.0 padding",
         call="padding_mask(lengths, T)",
         returns="ex10.returns_padding_mask"),
     "last_real_state": Exercise(
         check_last_real_state,
         "ex10.hint_last_real_state",
-        "def last_real_state(hs, lengths):\n"
-        "    rows = np.arange(hs.shape[0])          # (B,): 0 ... B - 1\n"
-        "    last = np.asarray(lengths) - 1         # (B,): each sequence's last real step, 0-based\n"
-        "    return hs[rows, last]                  # (B, H): row b is hs[b, lengths[b] - 1]",
         call="last_real_state(hs, lengths)",
         returns="ex10.returns_last_real_state"),
     "bidirectional_final": Exercise(
         check_bidirectional_final,
         "ex10.hint_bidirectional_final",
-        "def bidirectional_final(out, lengths):\n"
-        "    H = out.shape[2] // 2\n"
-        "    rows = np.arange(out.shape[0])                      # (B,)\n"
-        "    forward = out[rows, np.asarray(lengths) - 1, :H]    # (B, H): after x_1 ... x_{lengths[b]}\n"
-        "    backward = out[:, 0, H:]                            # (B, H): after x_{lengths[b]} ... x_1\n"
-        "    return np.concatenate([forward, backward], axis=1)  # (B, 2H)",
         call="bidirectional_final(out, lengths)",
         returns="ex10.returns_bidirectional_final"),
 }

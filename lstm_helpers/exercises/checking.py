@@ -39,10 +39,10 @@ class NotAttempted(Exception):
 
 
 class Exercise(NamedTuple):
-    """One exercise: its checker, hint and solution, and how the notebook calls the answer."""
+    """One exercise: its checker and hint, and how the notebook calls the answer. (Its model answer is in the
+    instructor's package, lstm_course_instructor, not here.)"""
     checker: Callable  # checker(answer) -> None; raises Wrong or NotAttempted
     hint: str
-    solution: str
     call: str = ""          # the template's signature, e.g. "rnn_step(W, b, x_t, h_prev)"; "" for a dict answer
     returns: str = ""       # what the answer gives back, e.g. "h_t, an array of shape (B, H)"
     guarded: tuple = ()     # the package's functions the answer must not call, e.g. ("rnn.step",)

@@ -1,0 +1,5 @@
+"""The instructor's part of "LSTM, step by step": the exercises' model answers (``solutions.SOLUTIONS``)."""
+from .solutions import SOLUTIONS
+
+__version__ = "0.2.0"
+__all__ = ["SOLUTIONS"]
