@@ -90,6 +90,8 @@ def test_the_student_package_holds_no_model_answer(tmp_path):
     assert len(written) >= 25
     leaked = [name for name, answer in written.items() if max(answer.splitlines(), key=len).strip() in text]
     assert not leaked, f"model answers in the student package: {leaked}"
+    from lstm_course_instructor.grading import HIDDEN_DRAWS
+    assert not [d for d in HIDDEN_DRAWS if str(d) in text], "the grader's hidden draws are not the students' to see"
 
 
 def test_pyproject_python_floor_admits_environment_python():

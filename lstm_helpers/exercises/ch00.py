@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 
-from .checking import Exercise, NotAttempted, Wrong, compare, describe
+from .checking import Exercise, NotAttempted, Wrong, case_rng, compare, describe
 from . import predict
 from ..i18n import table, tr
 
@@ -82,7 +82,7 @@ def _films():
     closed door), random films with several opens and closes, events in the first and the last frame,
     a close before anything opened, none at all, a single frame."""
     first = np.array([0, 1, 0, 1, 0, 0, -1, 0, -1, 0, 1, 0, 0, 0])
-    rng = np.random.default_rng(5)
+    rng = case_rng(5)
     random = []
     for T in (25, 31, 40):
         events = np.zeros(T, dtype=int)

@@ -6,7 +6,7 @@
 import numpy as np
 
 from .. import rnn
-from .checking import Exercise, Probe, Wrong, as_whole_number, cases, compare, shape_of
+from .checking import Exercise, Probe, Wrong, as_whole_number, case_rng, cases, compare, shape_of
 from . import predict
 from .diagnose import WEIGHT_SLIP, has_shape
 from .slips import ACTS, layer, order_slip
@@ -95,7 +95,7 @@ def _kernel(W, H, at):
 def check_to_input_first(answer):
     sizes = ((5, 2), (2, 5), (4, 1), (1, 3), (3, 6))  # (H, D): D, H - 1 and H + 1 differ in the first
     for k, (H, D) in enumerate(sizes):
-        W = np.random.default_rng([11, k]).standard_normal((H, H + D))
+        W = case_rng([11, k]).standard_normal((H, H + D))
         where = tr("ex01.kernel_where", H=H, D=D)
         out = answer(W, H)
         want = _kernel(W, H, H)                                            # (D + H, H)

@@ -8,7 +8,7 @@ a prediction read backwards from the bound (how far back it is sure to be small)
 import numpy as np
 
 from .. import optim, rnn
-from .checking import Exercise, Probe, Wrong, cases, compare, describe, shape_of
+from .checking import Exercise, Probe, Wrong, case_rng, cases, compare, describe, shape_of
 from . import predict
 from .diagnose import has_shape
 from .slips import order_slip
@@ -56,7 +56,7 @@ def check_step_jacobian(answer):
 
 def _gradients(case):
     """(grads, max_norm) for case 0..3: norms above, below and far above max_norm; keys and shapes differ."""
-    rng = np.random.default_rng([3, case])
+    rng = case_rng([3, case])
     if case == 0:
         sizes, scale, max_norm = {"W": (3, 4), "b": (3,), "V": (2, 5)}, 2.0, 1.0
     elif case == 1:

@@ -8,14 +8,14 @@ import numpy as np
 
 from .. import frameworks, lstm
 from ..i18n import tr
-from .checking import Exercise, Wrong, cases, compare, describe, shape_of
+from .checking import Exercise, Wrong, case_rng, cases, compare, describe, shape_of
 from . import predict
 from .slips import WORD
 
 
 def check_cell_path_gradient(answer):
     for k, (T, H) in enumerate(((6, 2), (9, 3), (4, 5), (1, 3), (7, 1))):  # a single step and a single unit last
-        rng = np.random.default_rng([31, k])
+        rng = case_rng([31, k])
         p = lstm.init_params(2, H, rng, forget_bias=2.0)
         for k in ("f", "i", "c", "o"):
             p[f"W_{k}"][:, :H] = 0.0  # the gates read only x, so C_T reaches C_t along the cell path alone

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import charlm, lstm, rnn
 from ..i18n import tr
-from .checking import Exercise, Probe, Wrong, as_array, cases, close, compare, describe, shape_of
+from .checking import Exercise, Probe, Wrong, as_array, case_rng, cases, close, compare, describe, shape_of
 from . import diagnose, predict, slips as common_slips
 
 # the texts a student reads are in lstm_helpers/texts/ex08.toml, looked up when shown
@@ -263,9 +263,9 @@ def _softmax(z, axis=-1, shift="row"):
 
 def _temperature_cases():
     """(logits, temperature, label, what a non-finite answer means there), the last two as keys of the table."""
-    rng = np.random.default_rng(61)
+    rng = case_rng(61)
     far = np.stack([rng.standard_normal(8), 1000 + rng.standard_normal(8)])
-    wide = np.random.default_rng(62).standard_normal((3, 8))
+    wide = case_rng(62).standard_normal((3, 8))
     wide[np.arange(3), [1, 4, 6]] += 60
     return [
         (2 * rng.standard_normal((4, 7)), 0.5, "ex08.temp_case_1", None),

@@ -19,7 +19,7 @@ import numpy as np
 from .. import frameworks, gru, layers
 from ..i18n import tr
 from . import slips as common_slips
-from .checking import Exercise, Probe, Wrong, as_array, cases, close, compare, describe, shape_of
+from .checking import Exercise, Probe, Wrong, as_array, case_rng, cases, close, compare, describe, shape_of
 from .diagnose import layer_probes, narrow
 from .slips import ACTS
 
@@ -127,7 +127,7 @@ def check_gru_step(answer):
         # run with D = H and one with H = 1
         probes = layer_probes((q, x, h), ("p", "x", "h"), (B, H))
         for size, (d, u) in enumerate(((H, H), (D, 1))):
-            other = _gru_params(B, d, u, np.random.default_rng([91, 100 + j, size]))
+            other = _gru_params(B, d, u, case_rng([91, 100 + j, size]))
             for kw, why in GRU_SLIPS:
                 if kw in SQUARE_ONLY:
                     value = _gru(*other, **kw)
@@ -274,7 +274,7 @@ def _matches(out, value):
 
 def check_bidirectional_summary(answer):
     for k, (B, T, D, H) in enumerate(SUMMARY_CASES):
-        rng = np.random.default_rng([79, k])
+        rng = case_rng([79, k])
         net = layers.init_params("lstm", D, H, rng, bidirectional=True)
         for cell in net["layers"][0].values():
             for g in "fico":

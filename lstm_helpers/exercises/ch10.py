@@ -15,7 +15,7 @@ import numpy as np
 from .. import layers
 from ..i18n import tr
 from .ch09 import right_half, two_directions_shape, which_half
-from .checking import Exercise, Probe, Wrong, close, compare, shape_of
+from .checking import Exercise, Probe, Wrong, case_rng, close, compare, shape_of
 
 # the texts a student reads are in lstm_helpers/texts/ex10.toml, looked up when shown
 
@@ -97,7 +97,7 @@ LIST_CASE = 1   # this case passes lengths as a list of ints
 
 def check_padding_mask(answer):
     for k, (B, T, kind) in enumerate(MASK_CASES):
-        rng = np.random.default_rng([101, k])
+        rng = case_rng([101, k])
         lengths = _lengths(rng, B, T, kind)
         given = [int(n) for n in lengths] if k == LIST_CASE else lengths
         steps = np.arange(T)
@@ -143,7 +143,7 @@ FLOAT32_CASE = 1   # in LAST_CASES and BI_CASES: hs or out in float32, as the ch
 def _padded_run(seed, k, B, T, D, H, cell, kind, bidirectional=False):
     """A run of ``cell`` (nonzero biases) over right-padded inputs (zeros at the padding), with lengths:
     (out, final, lengths), out (B, T, H) or (B, T, 2H)."""
-    rng = np.random.default_rng([seed, k])
+    rng = case_rng([seed, k])
     net = layers.init_params(cell, D, H, rng, bidirectional=bidirectional)
     for params in net["layers"][0].values():
         for key in params:

@@ -12,10 +12,12 @@ as a list of (value, explanation) pairs), or, failing all that, how many entries
 that a transposed or swapped array shows in its shape) and one random generator per case.
 """
 import ast
+import contextvars
 import dis
 import inspect
 import textwrap
 import warnings
+from contextlib import contextmanager
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -59,20 +61,45 @@ class Case(NamedTuple):
     label: str  # "for B=4, D=3, H=2", for the messages
 
 
+_DRAW = contextvars.ContextVar("lstm_helpers_exercise_draw", default=None)
+
+
+@contextmanager
+def fresh_draw(draw):
+    """Inside, every checker draws new cases: other sizes and numbers, seeded from ``draw`` (an int).
+
+    The self-check uses the cases every student sees; a grader's hidden cases are the same checks under
+    draws the students never see (lstm_course_instructor.grading).
+    """
+    token = _DRAW.set(int(draw))
+    try:
+        yield
+    finally:
+        _DRAW.reset(token)
+
+
+def case_rng(seed):
+    """``np.random.default_rng(seed)``; inside ``fresh_draw(d)``, a generator seeded from ``seed`` and ``d``."""
+    draw = _DRAW.get()
+    if draw is None:
+        return np.random.default_rng(seed)
+    return np.random.default_rng([*np.atleast_1d(seed).tolist(), 1_000_003, draw])
+
+
 def cases(seed, n_random=3, edges=((1, 1, 3), (5, 3, 1))):
     """``n_random`` random (B, D, H) with B, D, H and H + D all different, then the ``edges``.
 
     Each case has its own generator, seeded from ``seed`` and its number, so that no two cases
     share shapes or numbers. The defaults end with one example (B = 1, D = 1) and one unit (H = 1).
     """
-    pick = np.random.default_rng(seed)
+    pick = case_rng(seed)
     sizes = []
     while len(sizes) < n_random:
         B, D, H = (int(v) for v in (pick.integers(2, 7), pick.integers(1, 6), pick.integers(2, 6)))
         if len({B, D, H, H + D}) == 4 and (B, D, H) not in sizes:
             sizes.append((B, D, H))
     sizes += list(edges)
-    return [Case(B, D, H, np.random.default_rng([seed, k]), tr("exercises.case_label", B=B, D=D, H=H))
+    return [Case(B, D, H, case_rng([seed, k]), tr("exercises.case_label", B=B, D=D, H=H))
             for k, (B, D, H) in enumerate(sizes)]
 
 
