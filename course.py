@@ -23,6 +23,8 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMPS = {"lab": VENV / ".installed", "test": VENV / ".installed-test"}
 EXTRAS = {"lab": "lab", "test": "test"}  # pyproject's extras each step installs (test includes the server)
+# and the instructor's package (the model answers; for tests also otter-grader, to build the graded track)
+INSTRUCTOR = {"lab": "./instructor", "test": "./instructor[grade]"}
 # The proxy JupyterHub puts in front of the servers, for tests/test_hub.py; npm installs it into .venv/node.
 PROXY = ("configurable-http-proxy", "5")
 COURSE_DIR = "lstm-step-by-step"  # the folder an nbgitpuller link clones into each student's home
@@ -49,7 +51,7 @@ def set_up(extra, dry):
     if not stamp.exists() or stamp.stat().st_mtime < newest:
         # the course and, on one's own machine, the exercises' model answers (instructor/: not in the
         # student package, which a class's hub installs)
-        run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{EXTRAS[extra]}]", "-e", "./instructor"], dry)
+        run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{EXTRAS[extra]}]", "-e", INSTRUCTOR[extra]], dry)
         if not dry:
             stamp.touch()
 

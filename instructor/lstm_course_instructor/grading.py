@@ -39,3 +39,9 @@ def grade(name, answer, draws=HIDDEN_DRAWS):
             with fresh_draw(draw):
                 verdicts.append(exercises.check(name, answer).status)
     return Grade(name, sum(v == "correct" for v in verdicts), len(verdicts), tuple(verdicts))
+
+
+def hidden_check(name, answer, k):
+    """The check of ``answer`` on the k-th hidden draw (a Result, truthy when correct): an autograder's test."""
+    with fresh_draw(HIDDEN_DRAWS[k]):
+        return exercises.check(name, answer)
