@@ -29,8 +29,9 @@ INSTRUCTOR = {"lab": "./instructor", "test": "./instructor[grade]"}
 PROXY = ("configurable-http-proxy", "5")
 COURSE_DIR = "lstm-step-by-step"  # the folder an nbgitpuller link clones into each student's home
 # Voila's apps (/voila/render/... on the same server) load MathJax from a CDN unless the server's mathjax_url
-# is None; then they typeset with the MathJax JupyterLab bundles, which needs no internet.
-OFFLINE_MATH = '--ServerApp.tornado_settings={"mathjax_url": None, "mathjax_config": None}'
+# and mathjax_config read "null"; then they typeset with the MathJax JupyterLab bundles, which needs no
+# internet. (The string, not None: Notebook 7's pages need a string there, and JupyterLab ignores both.)
+OFFLINE_MATH = '--ServerApp.tornado_settings={"mathjax_url": "null", "mathjax_config": "null"}'
 
 
 def run(cmd, dry):

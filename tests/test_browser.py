@@ -31,11 +31,14 @@ if CHROMIUM is None:
                 allow_module_level=True)
 
 # Console errors that are not ours: this machine has no internet (JupyterLab's news and PyPI look-ups,
-# Voila's Font Awesome stylesheet from cdn.jsdelivr.net), and Voila failing to load the notebook
-# package's own lab extension (module federation RUNTIME-012), which the page does not need.
+# Voila's Font Awesome stylesheet from cdn.jsdelivr.net), and Voila failing to load lab extensions its
+# page cannot host (module federation RUNTIME-012, or a missing JupyterLab service): the notebook
+# package's, and jupytext's and ipylab's, which otter-grader brings into the test environment (the
+# instructor's grading extra; a student's install has neither).
 BENIGN = (re.compile(r"Failed to load resource: net::ERR_NAME_NOT_RESOLVED"),
           re.compile(r"Failed to load resource.*(pypi|github|jupyter\.org)"),
-          re.compile(r"RUNTIME-012.*@jupyter-notebook/lab-extension", re.S))
+          re.compile(r"RUNTIME-012.*(@jupyter-notebook/lab-extension|jupyterlab-jupytext)", re.S),
+          re.compile(r"Plugin 'ipylab:plugin' failed to activate"))
 # Notebook 7.6 raises this while loading its settings on every page, /tree included (no widget of ours
 # there); seen with notebook 7.6.5 and JupyterLab 4.6.6.
 BENIGN_NOTEBOOK7 = (re.compile(r"page error: Cannot read properties of undefined \(reading 'schema'\)"),)

@@ -26,7 +26,7 @@ c.Spawner.default_url = "/git-pull?" + urlencode({
 
 # Voila's apps (a chapter without its code, at /user/<name>/voila/render/...) typeset the equations with
 # the MathJax JupyterLab bundles, not one from a CDN, so they work on a hub without internet too.
-c.Spawner.args = ['--ServerApp.tornado_settings={"mathjax_url": None, "mathjax_config": None}']
+c.Spawner.args = ['--ServerApp.tornado_settings={"mathjax_url": "null", "mathjax_config": "null"}']
 
 # One student: a JupyterLab server (147 MB) and a kernel per open chapter (234 MB at most, chapter 07), as
 # measured by benchmarks/hub_class.py.
