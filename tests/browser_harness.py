@@ -200,7 +200,7 @@ def open_voila(page, base, token, name, widgets=0, timeout_ms=300_000):
     page.wait_for_function("() => !document.getElementById('loading') && "
                            "document.querySelector('.jp-OutputArea, .jp-MarkdownOutput') !== null", timeout=timeout_ms)
     page.wait_for_function("n => [...document.querySelectorAll('.jp-OutputArea-output')].filter("
-                           "o => o.querySelector('.jupyter-widgets')).length >= n", arg=widgets, timeout=60_000)
+                           "o => o.querySelector('.jupyter-widgets')).length >= n", arg=widgets, timeout=120_000)
 
 
 def explorer_outputs(page):

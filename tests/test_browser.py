@@ -70,7 +70,7 @@ def explorers_work(page, name, move="key"):
             box = out.locator(".noUi-base").first.bounding_box()
             page.mouse.click(box["x"] + 0.3 * box["width"], box["y"] + box["height"] / 2)
         page.wait_for_function("([el, before]) => [...el.querySelectorAll('img')].some((img, j) => img.src !== "
-                               "before[j])", arg=[out.element_handle(), before], timeout=10_000)
+                               "before[j])", arg=[out.element_handle(), before], timeout=30_000)
     return n
 
 
@@ -107,8 +107,11 @@ def run_in(page, base, token, name, ui):
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_in_jupyterlab(lab, name):
     base, token, _ = lab
-    with bh.browser_page(CHROMIUM) as page:
-        run_in(page, base, token, name, "lab")
+    try:
+        with bh.browser_page(CHROMIUM) as page:
+            run_in(page, base, token, name, "lab")
+    finally:
+        bh.shut_down_kernels(base, token)  # idle kernels of earlier notebooks would only take memory
 
 
 def test_gallery_in_notebook7():
@@ -127,7 +130,7 @@ def voila():
 def figures_shown(page):
     """(figures the page's prose shows, of which decoded): the chapters' static images from images/."""
     page.wait_for_function("() => [...document.querySelectorAll('.jp-MarkdownOutput img')].every(i => i.complete)",
-                           timeout=30_000)
+                           timeout=60_000)
     return page.locator(".jp-MarkdownOutput img").evaluate_all(
         "els => [els.length, els.filter(i => i.naturalWidth > 0).length]")
 
@@ -153,7 +156,7 @@ def test_notebook_in_voila(voila, name, notebook_run):
                 refs = len(re.findall(r"\.\./images/[\w/.-]+\.png", (ROOT / "notebooks" / name).read_text("utf-8")))
                 assert figures_shown(page) == [refs, refs], f"{name}: of {refs} figures, these loaded"
                 page.wait_for_function("() => ![...document.querySelectorAll('.jp-MarkdownOutput')].some("
-                                       "m => m.innerText.includes('$'))", timeout=30_000)  # every equation typeset
+                                       "m => m.innerText.includes('$'))", timeout=120_000)  # every equation typeset
                 n = explorers_work(page, name)
                 assert n > 0 or not code_mentions_widgets(name), f"{name}: its explorers did not render"
                 if name.endswith(GALLERY):
