@@ -6,7 +6,7 @@
     python course.py link --hub URL        print the nbgitpuller link that gives a class the course on a JupyterHub
 
 `make lab`, `make test` and `make images` call this script. A step is skipped when its stamp in .venv is newer
-than pyproject.toml (the set-up is done once); --dry-run prints the commands instead of running them.
+than pyproject.toml and instructor/pyproject.toml (the set-up is done once); --dry-run prints the commands instead of running them.
 JupyterLab listens on 127.0.0.1 only, with Jupyter's token authentication on.
 """
 import argparse
@@ -41,7 +41,7 @@ def run(cmd, dry):
 
 
 def set_up(extra, dry):
-    """Create .venv (once) and install the package with ``extra`` (again when pyproject.toml changes)."""
+    """Create .venv (once) and install the package with ``extra`` (again when either pyproject.toml changes)."""
     if sys.version_info < (3, 11):
         sys.exit(f"Python 3.11 or newer is needed (found {sys.version.split()[0]}); run this script with it")
     if not PYTHON.exists():

@@ -70,15 +70,13 @@ class KernelPeaks(threading.Thread):
 
 
 def main():
-    import importlib.util
     import subprocess
     import tempfile
     from urllib.parse import urlsplit
 
     import hub_harness as hh
-    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
-    course = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(course)
+    from browser_harness import course as load_course
+    course = load_course()
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--chapter", default="07", help="a chapter number (default 07, the heaviest)")

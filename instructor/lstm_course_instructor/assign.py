@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from .grading import HIDDEN_DRAWS
+from .grading import HIDDEN_DRAWS, has_hidden_cases
 from .solutions import SOLUTIONS
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository (instructor/ is in it)
@@ -56,7 +56,7 @@ def master(path):
             cells.append(cell)
             continue
         exercise, answer = found.groups()
-        hidden = len(HIDDEN_DRAWS) if "def " in SOLUTIONS[exercise] else 0
+        hidden = len(HIDDEN_DRAWS) if has_hidden_cases(exercise) else 0
         prompt = [cells.pop()] if cells[-1].cell_type == "markdown" else []  # the exercise's text
         before, check = cell.source[:found.start()], cell.source[found.start():]
         template = before.rstrip("\n")
