@@ -4,16 +4,20 @@
     python course.py test [pytest options] set up .venv with the test extras, then run every test
     python course.py images                regenerate images/ and images/zh/
     python course.py link --hub URL        print the nbgitpuller link that gives a class the course on a JupyterHub
+    python course.py class-repo DEST       write the class's copy of the course: a git repository without the
+                                           model answers (instructor/) and the tests, for the link to pull
 
 `make lab`, `make test` and `make images` call this script. A step is skipped when its stamp in .venv is newer
 than pyproject.toml and instructor/pyproject.toml (the set-up is done once); --dry-run prints the commands instead of running them.
 JupyterLab listens on 127.0.0.1 only, with Jupyter's token authentication on.
 """
 import argparse
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,6 +32,9 @@ INSTRUCTOR = {"lab": "./instructor", "test": "./instructor[grade]"}
 # The proxy JupyterHub puts in front of the servers, for tests/test_hub.py; npm installs it into .venv/node.
 PROXY = ("configurable-http-proxy", "5")
 COURSE_DIR = "lstm-step-by-step"  # the folder an nbgitpuller link clones into each student's home
+# What the class's copy leaves out: the model answers, and what only the course's developers run (the tests
+# import the answers). Students get the chapters, the figures, lstm_helpers, this script and the docs.
+NOT_FOR_CLASS = ("instructor", "tests", "benchmarks", ".ci")
 # Voila's apps (/voila/render/... on the same server) load MathJax from a CDN unless the server's mathjax_url
 # and mathjax_config read "null"; then they typeset with the MathJax JupyterLab bundles, which needs no
 # internet. (The string, not None: Notebook 7's pages need a string there, and JupyterLab ignores both.)
@@ -48,11 +55,14 @@ def set_up(extra, dry):
         run([sys.executable, "-m", "venv", VENV], dry)
         run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], dry)
     stamp = STAMPS[extra]
-    newest = max((ROOT / f).stat().st_mtime for f in ("pyproject.toml", "instructor/pyproject.toml"))
+    # the course and, on one's own machine, the exercises' model answers (instructor/: not in the student
+    # package, which a class's hub installs, nor in a class's copy of the course)
+    answers = [INSTRUCTOR[extra]] if (ROOT / "instructor").is_dir() else []
+    newest = max((ROOT / f).stat().st_mtime for f in ("pyproject.toml", "instructor/pyproject.toml")
+                 if (ROOT / f).exists())
     if not stamp.exists() or stamp.stat().st_mtime < newest:
-        # the course and, on one's own machine, the exercises' model answers (instructor/: not in the
-        # student package, which a class's hub installs)
-        run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{EXTRAS[extra]}]", "-e", INSTRUCTOR[extra]], dry)
+        run([PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{EXTRAS[extra]}]",
+             *[a for answer in answers for a in ("-e", answer)]], dry)
         if not dry:
             stamp.touch()
 
@@ -92,6 +102,36 @@ def nbgitpuller_link(hub, repo, ref="main", chapter="00", edition="en", folder=C
     return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
 
 
+def git(*args, cwd=ROOT, check=True, env=None):
+    return subprocess.run(["git", *map(str, args)], cwd=cwd, check=check, capture_output=True, text=True, env=env)
+
+
+def class_repo(dest, ref="HEAD"):
+    """Write the class's copy of the course at ``ref`` into ``dest``: a new git repository with one commit,
+    holding the course without NOT_FOR_CLASS. Push it where the class's nbgitpuller link points; later
+    versions are new commits on it (run again into a fresh folder and copy the files over, or merge)."""
+    dest = Path(dest)
+    if dest.exists() and any(dest.iterdir()):
+        sys.exit(f"{dest} is not empty: give a new folder for the class's copy")
+    if shutil.which("git") is None:
+        sys.exit("git is not installed: the class's copy is a git repository")
+    commit = git("rev-parse", "--verify", f"{ref}^{{commit}}").stdout.strip()
+    dest.mkdir(parents=True, exist_ok=True)
+    leave_out = [f":(exclude){path}" for path in NOT_FOR_CLASS]
+    archive = subprocess.run(["git", "archive", "--format=tar", commit, "--", ".", *leave_out], cwd=ROOT,
+                             check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    git("init", "--quiet", "--initial-branch=main", cwd=dest)
+    git("add", "-A", cwd=dest)
+    who = {} if git("config", "user.email", cwd=dest, check=False).stdout.strip() else {
+        "GIT_AUTHOR_NAME": "Instructor", "GIT_AUTHOR_EMAIL": "instructor@localhost",
+        "GIT_COMMITTER_NAME": "Instructor", "GIT_COMMITTER_EMAIL": "instructor@localhost"}
+    git("commit", "--quiet", "-m", f"LSTM, step by step at {commit[:12]}, for the class "
+        f"(without {', '.join(NOT_FOR_CLASS)})", cwd=dest, env={**os.environ, **who})
+    return commit
+
+
 def lab_command(edition):
     first = "notebooks/zh/00_overview.ipynb" if edition == "zh" else "notebooks/00_overview.ipynb"
     # the server's root is the repository: the chapters show figures from ../images/
@@ -117,6 +157,10 @@ def main(argv=None):
                                                     "pins it to one version; default main)")
     link.add_argument("--chapter", default="00", help="the chapter to open, e.g. 07 (default 00)")
     link.add_argument("--edition", choices=("en", "zh"), default="en", help="en (default) or zh (中文版)")
+    copy = sub.add_parser("class-repo", help="write the class's copy of the course (no model answers, no tests) "
+                                             "as a new git repository, for the link to pull")
+    copy.add_argument("dest", help="a new folder")
+    copy.add_argument("--ref", default="HEAD", help="the commit, branch or tag to copy (default HEAD)")
     args, rest = parser.parse_known_args(argv)
     if rest and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
@@ -124,6 +168,9 @@ def main(argv=None):
         set_up("lab", args.dry_run)
         run(lab_command(args.edition), args.dry_run)
     elif args.command == "test":
+        if not (ROOT / "tests").is_dir():
+            sys.exit("this is a class's copy of the course (course.py class-repo), without the tests: "
+                     "run them in the course's own repository")
         set_up("lab", args.dry_run)
         set_up("test", args.dry_run)
         set_up_proxy(args.dry_run)
@@ -134,6 +181,10 @@ def main(argv=None):
         if not repo:
             sys.exit("this clone has no origin remote: give the course's git URL with --repo")
         print(nbgitpuller_link(args.hub, repo, args.ref, args.chapter, args.edition))
+    elif args.command == "class-repo":
+        commit = class_repo(args.dest, args.ref)
+        print(f"{args.dest}: the course at {commit[:12]} without {', '.join(NOT_FOR_CLASS)}. Push it to the "
+              f"class's git server, then: python course.py link --hub URL --repo <its URL>")
     else:
         set_up("lab", args.dry_run)
         run([PYTHON, "-m", "lstm_helpers.figures", "images"], args.dry_run)

@@ -76,7 +76,7 @@ def test_the_student_package_holds_no_model_answer(tmp_path):
     import subprocess
     import sys
     import zipfile
-    from lstm_course_instructor import SOLUTIONS
+    from lstm_course_instructor import leaked
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
                     "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
     wheel, = tmp_path.glob("lstm_helpers-*.whl")
@@ -84,12 +84,7 @@ def test_the_student_package_holds_no_model_answer(tmp_path):
         names = z.namelist()
         text = "\n".join(z.read(n).decode("utf-8", "replace") for n in names if n.endswith((".py", ".toml", ".txt")))
     assert not [n for n in names if "instructor" in n], "the instructor's package is not in the wheel"
-    # each written function's longest line is distinctive. (A prediction's value and the labels of
-    # sequence_shapes are what the self-check compares with, so the checker has them: issue 16 remains.)
-    written = {name: answer for name, answer in SOLUTIONS.items() if "def " in answer}
-    assert len(written) >= 25
-    leaked = [name for name, answer in written.items() if max(answer.splitlines(), key=len).strip() in text]
-    assert not leaked, f"model answers in the student package: {leaked}"
+    assert not leaked(text), f"model answers in the student package: {leaked(text)}"
     from lstm_course_instructor.grading import HIDDEN_DRAWS
     assert not [d for d in HIDDEN_DRAWS if str(d) in text], "the grader's hidden draws are not the students' to see"
 
@@ -146,6 +141,36 @@ def test_the_link_command_prints_a_class_its_nbgitpuller_link():
     bad = subprocess.run([sys.executable, script, "link", "--hub", "https://h", "--repo", "r", "--chapter", "42"],
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "--chapter '42': expected one notebook in notebooks/" in bad.stderr
+
+
+def test_the_class_copy_has_the_course_without_answers_or_tests(tmp_path):
+    """`python course.py class-repo DEST` writes the repository a class's link pulls: the committed course
+    without instructor/ (the answers) and the tests, as one commit; in it, `course.py lab` installs the
+    course alone and `course.py test` says where the tests are. (tests/test_hub.py gives it to a class.)"""
+    import subprocess
+    import sys
+    dest = tmp_path / "class"
+    out = subprocess.run([sys.executable, str(ROOT / "course.py"), "class-repo", str(dest)],
+                         capture_output=True, text=True, check=True).stdout
+    assert "course.py link --hub URL --repo" in out
+    from browser_harness import course as load_course
+    course = load_course()
+    assert not [p for p in course.NOT_FOR_CLASS if (dest / p).exists()]
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    kept = [p for p in tracked if p.split("/")[0] not in course.NOT_FOR_CLASS]
+    assert sorted(kept) == sorted(subprocess.run(["git", "ls-files"], cwd=dest, capture_output=True, text=True,
+                                                 check=True).stdout.split()), "everything else, as committed"
+    log = subprocess.run(["git", "log", "--format=%s"], cwd=dest, capture_output=True, text=True, check=True).stdout
+    assert len(log.splitlines()) == 1 and "for the class" in log
+    lab = subprocess.run([sys.executable, "course.py", "--dry-run", "lab"], cwd=dest, capture_output=True,
+                         text=True, check=True).stdout
+    assert "-e .[lab]" in lab and "instructor" not in lab
+    test = subprocess.run([sys.executable, "course.py", "test"], cwd=dest, capture_output=True, text=True)
+    assert test.returncode != 0 and "without the tests" in test.stderr
+    again = subprocess.run([sys.executable, str(ROOT / "course.py"), "class-repo", str(dest)], capture_output=True,
+                           text=True)
+    assert again.returncode != 0 and "is not empty" in again.stderr
+
 
 
 def study_minutes(path):

@@ -1,7 +1,8 @@
 """A class on a real JupyterHub: students log in, get the course with its nbgitpuller link, run a chapter.
 
 The hub (tests/hub_harness.py) loads deploy/jupyterhub/course_config.py, the settings an instructor deploys.
-The course comes from a local clone of this repository, as from the class's git server. Three students are
+The course comes from the class's copy of this repository (`course.py class-repo`: no model answers, no
+tests), standing for the class's git server; no student's home gets an answer. Three students are
 created and their servers started through the hub's REST API; each server's own redirect sends them to the
 course's nbgitpuller link, which clones the course into their home; each runs a chapter at the same time
 in their own server, which must compute the numbers a local run computes. Then the instructor publishes an
@@ -48,13 +49,14 @@ def _missing():
 
 @pytest.fixture(scope="module")
 def upstream(tmp_path_factory):
-    """A clone of this repository standing for the class's git server: (file:// URL, its branch, its path)."""
+    """The class's copy of this repository, standing for the class's git server: (file:// URL, its branch, its
+    path)."""
     if (reason := _missing()) is not None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true but {reason}", pytrace=False)
         pytest.skip(reason)
     path = tmp_path_factory.mktemp("upstream") / "course"
-    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(path)], check=True)
+    course.class_repo(path)
     for key, value in (("user.name", "Instructor"), ("user.email", "instructor@example.edu")):
         subprocess.run(["git", "-C", str(path), "config", key, value], check=True)
     branch = subprocess.run(["git", "-C", str(path), "rev-parse", "--abbrev-ref", "HEAD"], check=True,
@@ -100,6 +102,17 @@ def test_each_student_gets_the_course_from_the_link(hub, upstream):
         mine = hub.home / name / chapter()
         shown = re.findall(r"\.\./images/[\w/.-]+\.png", mine.read_text(encoding="utf-8"))
         assert shown and all((mine.parent / p).exists() for p in shown), "the figures the chapter shows came too"
+        home = hub.home / name / course.COURSE_DIR
+        assert not [p for p in course.NOT_FOR_CLASS if (home / p).exists()], "the class's copy leaves these out"
+        assert not leaked_answers(home), "no model answer reached a student"
+    assert leaked_answers(ROOT / "instructor"), "the check finds the answers where they are"
+
+
+def leaked_answers(folder):
+    """The exercises whose model answer is in a text file under ``folder``."""
+    from lstm_course_instructor import leaked
+    return leaked("\n".join(p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*")
+                             if p.is_file() and ".git" not in p.parts and p.suffix not in (".png", ".ttf", ".otf")))
 
 
 def test_the_class_runs_a_chapter_at_once_and_computes_the_local_numbers(hub, upstream, notebook_run):

@@ -222,3 +222,13 @@ SOLUTIONS = {
         "    backward = out[:, 0, H:]                            # (B, H): after x_{lengths[b]} ... x_1\n"
         "    return np.concatenate([forward, backward], axis=1)  # (B, 2H)"),
 }
+
+
+def leaked(text):
+    """The exercises whose written model answer appears in ``text`` (a package's or a folder's files): the
+    longest line of each function's body is distinctive (its `def` line is the template's). A prediction or
+    a dict of labels is left out: the self-check needs its value, so the student package has it."""
+    lines = {name: max((line.strip() for line in answer.splitlines() if not line.startswith("def ")), key=len)
+             for name, answer in SOLUTIONS.items() if "def " in answer}
+    assert len(lines) >= 25, "most answers are written functions"
+    return [name for name, line in lines.items() if line in text]
