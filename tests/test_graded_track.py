@@ -87,3 +87,22 @@ def test_an_instructor_grades_a_class_and_gets_a_csv(track, tmp_path):
     total = sum(possible(path).values())
     assert [(float(r["total"]), float(r["possible"])) for r in rows] == [(total, total), (0, total)]
     assert set(possible(path)) <= set(rows[0]), "a column per exercise"
+
+
+def test_the_chinese_edition_builds_and_grades_the_same(tmp_path):
+    """`assign build --edition zh`: the student notebook is the Chinese chapter, and the grades are those of
+    the English one (the same code, cell for cell)."""
+    import subprocess
+    import sys
+    path = next(p for p in assign.chapters("zh") if p.name.startswith("05"))
+    subprocess.run([sys.executable, "-m", "lstm_course_instructor.assign", "build", str(tmp_path / "zh"),
+                    "--chapters", "05", "--edition", "zh"], check=True, capture_output=True, text=True)
+    folder = tmp_path / "zh" / path.stem
+    student = nbformat.read(folder / "dist" / "student" / path.name, as_version=4)
+    assert [c.source for c in student.cells] == [c.source for c in nbformat.read(path, as_version=4).cells]
+    want = possible(path)
+    zip_path = assign.autograder(folder)
+    assert assign.grade(zip_path, folder / "dist" / "autograder" / path.name, tmp_path / "model") == \
+        {n: (p, p) for n, p in want.items()}
+    assert assign.grade(zip_path, folder / "dist" / "student" / path.name, tmp_path / "blank") == \
+        {n: (0, p) for n, p in want.items()}
