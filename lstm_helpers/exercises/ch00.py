@@ -5,6 +5,7 @@ sequence_shapes  a dict: application -> one of the five shapes, for applications
                  cannot be found by trying one change per run.
 door_open        a state set by +1 (the door opens) and reset by -1 (it closes), carried over a film.
 """
+import hashlib
 import re
 
 import numpy as np
@@ -14,20 +15,26 @@ from . import predict
 from ..i18n import table, tr
 
 SHAPES = ("one-to-one", "one-to-many", "many-to-one", "many-to-many (unaligned)", "many-to-many (aligned)")
-RIGHT = {"part-of-speech tagging": "many-to-many (aligned)",
-         "summarising a news article": "many-to-many (unaligned)",
-         "the genre of a song": "many-to-one",
-         "a melody from one mood": "one-to-many",
-         "the price of a house": "one-to-one",
-         "text-to-speech": "many-to-many (unaligned)",
-         "tomorrow's temperature": "many-to-one",
-         "an abnormal heartbeat, second by second": "many-to-many (aligned)"}
+# The applications, and each one's shape as a digest (_digest): the self-check can tell right from wrong
+# without the student package holding the answer key in words. (The key is in the instructor's package.)
+KEY = {"part-of-speech tagging": "adf0cda89d36dfce",
+       "summarising a news article": "715fd4fd189aaabc",
+       "the genre of a song": "601e0b436806ac44",
+       "a melody from one mood": "9242e06126ce09be",
+       "the price of a house": "e7d7f808994aaa29",
+       "text-to-speech": "0698ad9084911f0e",
+       "tomorrow's temperature": "c4b7dffd6b9c43c3",
+       "an abnormal heartbeat, second by second": "23133a17c33d8be8"}
+
+
+def _digest(app, shape):
+    return hashlib.sha256(f"lstm-step-by-step/sequence_shapes/{app}/{_norm(shape)}".encode()).hexdigest()[:16]
 
 
 def _count():
     """How many applications, as the messages say it: "eight" in English."""
-    key = f"ex00.number_{len(RIGHT)}"
-    return tr(key) if key in table() else str(len(RIGHT))
+    key = f"ex00.number_{len(KEY)}"
+    return tr(key) if key in table() else str(len(KEY))
 
 
 def _norm(text):
@@ -42,32 +49,32 @@ def _unanswered(value):
 def check_sequence_shapes(answer):
     if not isinstance(answer, dict):
         raise Wrong(tr("ex00.shapes_not_a_dict", count=_count(), got=describe(answer)))
-    if answer and set(answer) <= set(RIGHT) and all(_unanswered(v) for v in answer.values()):
+    if answer and set(answer) <= set(KEY) and all(_unanswered(v) for v in answer.values()):
         raise NotAttempted(tr("ex00.shapes_not_attempted"))
-    extra = sorted(map(str, set(answer) - set(RIGHT)))
+    extra = sorted(map(str, set(answer) - set(KEY)))
     if extra:
         raise Wrong(tr("ex00.shapes_extra_keys", count=_count(), extra=extra))
-    missing = [k for k in RIGHT if k not in answer]
+    missing = [k for k in KEY if k not in answer]
     if missing:
         raise Wrong(tr("ex00.shapes_missing", missing=missing))
-    open_ = [k for k in RIGHT if _unanswered(answer[k])]
+    open_ = [k for k in KEY if _unanswered(answer[k])]
     if open_:
         raise Wrong(tr("ex00.shapes_open", open=open_))
-    not_text = [k for k in RIGHT if not isinstance(answer[k], str)]
+    not_text = [k for k in KEY if not isinstance(answer[k], str)]
     if not_text:
         raise Wrong(tr("ex00.shapes_not_text", shapes=list(SHAPES), app=repr(not_text[0]),
                        got=describe(answer[not_text[0]])))
     options = {_norm(s) for s in SHAPES}
-    vague = [k for k in RIGHT if _norm(answer[k]) == "many to many"]
+    vague = [k for k in KEY if _norm(answer[k]) == "many to many"]
     if vague:
         raise Wrong(tr("ex00.shapes_vague", vague=vague))
-    unknown = [k for k in RIGHT if _norm(answer[k]) not in options]
+    unknown = [k for k in KEY if _norm(answer[k]) not in options]
     if unknown:
         raise Wrong(tr("ex00.shapes_unknown", unknown=unknown, shapes=list(SHAPES)))
-    wrong = sum(_norm(answer[k]) != _norm(RIGHT[k]) for k in RIGHT)
+    wrong = sum(_digest(k, answer[k]) != KEY[k] for k in KEY)
     if wrong:
         raise Wrong(tr("ex00.shapes_wrong_one" if wrong == 1 else "ex00.shapes_wrong_many", wrong=wrong,
-                       n=len(RIGHT)))
+                       n=len(KEY)))
 
 
 def _door(events):
