@@ -2,8 +2,9 @@
 
 The build turns each chapter into an otter-grader master and runs `otter assign`. The student notebook it
 writes must be the course's notebook, cell for cell (the course's notebooks are the student edition). Then
-`otter run` grades two submissions of every chapter in a fresh kernel: the notebook with the model answers
-earns every point, and the notebook as a student gets it earns none. Every wrong answer of the chapters'
+`otter run` grades three submissions of every chapter in a fresh kernel: the notebook with the model answers
+earns every point; the notebook as a student gets it earns none, and so does a wrong one (every answer a
+little off). Every wrong answer of the chapters'
 catalogues earning nothing is tests/test_grading.py's, with the same checks the autograder's tests call.
 
 Skipped with a reason when otter-grader is missing, except under CI=true, where that is a failure
@@ -59,17 +60,54 @@ def test_the_student_notebook_is_the_chapter(track, path):
     assert all(SOLUTIONS[n].splitlines()[0] in answers for n in possible(path)), "the autograder's copy has them"
 
 
+# Put into each answer cell of a wrong submission: every answer a little off (a number 1% and 0.01 off, a
+# whole number one more, a mask flipped, a choice another option), a function's answer for every input.
+WRONG = """
+def _off(v):
+    import functools, numpy as np
+    if callable(v):
+        return functools.wraps(v)(lambda *args: _off(v(*args)))
+    if isinstance(v, dict):
+        return {k: _off(x) for k, x in v.items()}
+    if isinstance(v, (tuple, list)):
+        return type(v)(_off(x) for x in v)
+    if isinstance(v, str):
+        return {"LSTM": "RNN", "1e-5": "1e-3", "many-to-one": "one-to-one"}.get(v, v)
+    if isinstance(v, (bool, np.bool_)) or (isinstance(v, np.ndarray) and v.dtype == bool):
+        return ~v if isinstance(v, np.ndarray) else not v
+    if isinstance(v, (int, np.integer)) or (isinstance(v, np.ndarray) and v.dtype.kind in "iu"):
+        return v + 1
+    return v * 1.01 + 0.01
+"""
+
+
+def wrong_submission(model, out):
+    """The notebook with the model answers, each answer passed to its check through WRONG's _off."""
+    nb = nbformat.read(model, as_version=4)
+    for cell in nb.cells:
+        found = assign.CHECK.search(cell.source) if cell.cell_type == "code" else None
+        if found:
+            answer = found.group(2)
+            cell.source = (cell.source[:found.start()] + WRONG + f"{answer} = _off({answer})\n"
+                           + cell.source[found.start():])
+    nbformat.write(nb, out)
+    return out
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
-def test_the_model_answers_earn_every_point_and_the_blank_notebook_none(track, path, tmp_path):
+def test_the_model_answers_earn_every_point_and_blank_or_wrong_ones_none(track, path, tmp_path):
     folder = track[path.stem]
     zip_path = assign.autograder(folder)
-    submissions = {"model": folder / "dist" / "autograder" / path.name, "blank": folder / "dist" / "student" / path.name}
+    model = folder / "dist" / "autograder" / path.name
+    submissions = {"model": model, "blank": folder / "dist" / "student" / path.name,
+                   "wrong": wrong_submission(model, tmp_path / path.name)}
     with ThreadPoolExecutor(2) as pool:  # one kernel each
         scores = dict(zip(submissions, pool.map(lambda kind: assign.grade(zip_path, submissions[kind], tmp_path / kind),
                                                 submissions)))
     want = possible(path)
     assert scores["model"] == {n: (p, p) for n, p in want.items()}, scores["model"]
     assert scores["blank"] == {n: (0, p) for n, p in want.items()}, scores["blank"]
+    assert scores["wrong"] == {n: (0, p) for n, p in want.items()}, scores["wrong"]
 
 
 def test_an_instructor_grades_a_class_and_gets_a_csv(track, tmp_path):
