@@ -4,13 +4,11 @@ cases and on the hidden ones; the hidden cases are new sizes and numbers, so an 
 cases a student saw earns only the visible point.
 """
 import ast
-import importlib.util
 import os
-import sys
 
 import numpy as np
 import pytest
-from test_exercises import CELLS, solution_answer
+from test_exercises import CELLS, solution_answer, template_module
 from test_exercises_catalogue import CASES
 
 from lstm_helpers import exercises as ex
@@ -26,20 +24,8 @@ except ImportError:
 
 
 def template_answer(name, src, tmp_path):
-    """What a student who changed nothing submits: the cell run as a module (so its source is there, as in
-    Jupyter), then the object its exercises.check call passes."""
-    tree = ast.parse(src)
-    check = tree.body[-1].value
-    module_src = "import numpy as np\nfrom lstm_helpers import exercises\n" + ast.unparse(ast.Module(tree.body[:-1], []))
-    path = tmp_path / f"blank_{name}.py"
-    path.write_text(module_src, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[path.stem] = module
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[path.stem]
+    """What a student who changed nothing submits: the object the cell's exercises.check call passes."""
+    module, check = template_module(name, src, tmp_path)
     return eval(compile(ast.Expression(check.args[1]), "<cell>", "eval"), vars(module))
 
 
