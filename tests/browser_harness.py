@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -188,19 +189,45 @@ def open_and_run_all(page, base, token, name, ui="lab", timeout_ms=240_000):
     wait_until(lambda: kernel_state(base, token, name) == "idle", timeout_s, f"the kernel of {name} to finish")
 
 
+# Voila 0.5.13's widget manager sometimes fails to restore the kernel's widgets when the page connects: every
+# widget shows "Error displaying widget: model not found", or none renders at all. Seen on 5 of about 100 loads
+# of chapters 08 and zh/09 on this machine (in two CI runs, once each; in diagnosis runs, 3 of 54), never in
+# JupyterLab. A reload (a new kernel) renders them; README.md tells students the same.
+VOILA_RESTORE_FAILED = "Error displaying widget: model not found"
+_RENDERED = ("n => [...document.querySelectorAll('.jp-OutputArea-output')].filter(o => o.querySelector("
+             "'.jupyter-widgets') && !o.innerText.includes('Error displaying widget')).length >= n")
+
+
 def open_voila(page, base, token, name, widgets=0, timeout_ms=300_000):
     """Open notebooks/<name> as a Voila app; wait until Voila has run every cell and ``widgets`` outputs
-    show a rendered widget (a headless run of the notebook says how many it displays).
+    show a rendered widget (a headless run of the notebook says how many it displays). Returns how many
+    loads it took: a second one when Voila's widget restore failed on the first (VOILA_RESTORE_FAILED),
+    never a third.
 
     The app is served by JupyterLab's server (Voila is one of its extensions), at the address README.md
     gives: /voila/render/notebooks/<name>. Voila removes its "Executing k of n" spinner (#loading) when
     the last cell has run; the widgets render after that.
     """
-    page.goto(f"{base}/voila/render/notebooks/{name}?token={token}", timeout=timeout_ms)
-    page.wait_for_function("() => !document.getElementById('loading') && "
-                           "document.querySelector('.jp-OutputArea, .jp-MarkdownOutput') !== null", timeout=timeout_ms)
-    page.wait_for_function("n => [...document.querySelectorAll('.jp-OutputArea-output')].filter("
-                           "o => o.querySelector('.jupyter-widgets')).length >= n", arg=widgets, timeout=120_000)
+    for load in (1, 2):
+        page.goto(f"{base}/voila/render/notebooks/{name}?token={token}", timeout=timeout_ms)
+        page.wait_for_function("() => !document.getElementById('loading') && "
+                               "document.querySelector('.jp-OutputArea, .jp-MarkdownOutput') !== null",
+                               timeout=timeout_ms)
+        try:
+            page.wait_for_function(f"n => ({_RENDERED})(n) || document.body.innerText.includes("
+                                   f"{json.dumps(VOILA_RESTORE_FAILED)})", arg=widgets, timeout=90_000)
+        except Exception:
+            if load == 2:
+                raise
+        else:
+            if page.evaluate(_RENDERED, widgets):
+                return load
+            if load == 2:
+                raise AssertionError(f"{name}: Voila showed {VOILA_RESTORE_FAILED!r} on two loads")
+        warnings.warn(f"{name}: Voila did not restore the widgets on the first load; loading it again")
+        page.goto("about:blank")  # leave the failed load before its kernel goes, so that it logs nothing more
+        page.errors.clear()  # the failed load's "widget model not found": the second load must be clean
+        shut_down_kernels(base, token)
 
 
 def explorer_outputs(page):
