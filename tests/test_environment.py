@@ -172,7 +172,6 @@ def test_the_class_copy_has_the_course_without_answers_or_tests(tmp_path):
     assert again.returncode != 0 and "is not empty" in again.stderr
 
 
-
 def study_minutes(path):
     """README's estimate of a chapter's time: prose at 100 words a minute, 10 min per exercise, 3 per
     prediction (exercises.check("predict_...")), rounded to 5 minutes."""
