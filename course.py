@@ -115,7 +115,10 @@ def class_repo(dest, ref="HEAD"):
         sys.exit(f"{dest} is not empty: give a new folder for the class's copy")
     if shutil.which("git") is None:
         sys.exit("git is not installed: the class's copy is a git repository")
-    commit = git("rev-parse", "--verify", f"{ref}^{{commit}}").stdout.strip()
+    found = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+    if found.returncode != 0:
+        sys.exit(f"--ref {ref!r}: no such commit, branch or tag in this repository (git tag lists the versions)")
+    commit = found.stdout.strip()
     dest.mkdir(parents=True, exist_ok=True)
     leave_out = [f":(exclude){path}" for path in NOT_FOR_CLASS]
     archive = subprocess.run(["git", "archive", "--format=tar", commit, "--", ".", *leave_out], cwd=ROOT,

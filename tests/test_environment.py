@@ -170,6 +170,10 @@ def test_the_class_copy_has_the_course_without_answers_or_tests(tmp_path):
     again = subprocess.run([sys.executable, str(ROOT / "course.py"), "class-repo", str(dest)], capture_output=True,
                            text=True)
     assert again.returncode != 0 and "is not empty" in again.stderr
+    bad = subprocess.run([sys.executable, str(ROOT / "course.py"), "class-repo", str(tmp_path / "other"), "--ref",
+                          "v99.0.0"], capture_output=True, text=True)
+    assert bad.returncode != 0 and "--ref 'v99.0.0': no such commit" in bad.stderr
+    assert not (tmp_path / "other").exists(), "nothing written for a bad ref"
 
 
 def study_minutes(path):
