@@ -4,8 +4,8 @@ The build turns each chapter into an otter-grader master and runs `otter assign`
 writes must be the course's notebook, cell for cell (the course's notebooks are the student edition). Then
 `otter run` grades three submissions of every chapter in a fresh kernel: the notebook with the model answers
 earns every point; the notebook as a student gets it earns none, and so does a wrong one (every answer a
-little off). Every wrong answer of the chapters'
-catalogues earning nothing is tests/test_grading.py's, with the same checks the autograder's tests call.
+little off). Every wrong answer of the chapters' catalogues earning nothing is tests/test_grading.py's, with
+the same checks the autograder's tests call.
 
 Skipped with a reason when otter-grader is missing, except under CI=true, where that is a failure
 (`python course.py test` installs it with the instructor's package).
